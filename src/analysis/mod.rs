@@ -1,0 +1,55 @@
+//! Analysis: how text becomes index terms, the same way at index and at query time.
+//!
+//! 1. [`normalize`]: Traditional → Simplified, full-width → half-width, lower case, one
+//!    character for one character so offsets stay on the original text.
+//! 2. Two token streams over the normalised text:
+//!    - words ([`tokenizers::WordTokenizer`]): jieba search mode without HMM, for ranking;
+//!    - grams ([`grams`]): Han unigrams and bigrams and whole letter/digit words at character
+//!      positions, which find any string of Han characters exactly (the recall guarantee).
+//! 3. Queries are cut by jieba with the index's own dictionary ([`dictionary`]).
+
+pub mod dictionary;
+pub mod grams;
+pub mod normalize;
+pub mod tokenizers;
+
+use serde::{Deserialize, Serialize};
+
+pub use normalize::{normalize, normalize_char};
+
+/// What an index's terms depend on. Stored in the index; a query runs only against an index
+/// whose configuration this build of gonghui produces the same way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnalyzerConfig {
+    /// Version of the character normalisation tables.
+    pub normalization: u32,
+    /// The segmenter and how it is used.
+    pub segmenter: String,
+    /// Hash of the merged dictionary (jieba's words plus the user dictionary).
+    pub dictionary_hash: String,
+    /// Number of words in the merged dictionary.
+    pub dictionary_words: usize,
+    /// Sum of the dictionary's word frequencies (jieba's route depends on it).
+    pub dictionary_total: u64,
+    /// The user dictionary given to `gonghui index --dict`, as given.
+    pub user_dictionary: Option<String>,
+    /// Number of words it added.
+    pub user_words: usize,
+}
+
+/// The segmenter this build uses; an index made with another one must be rebuilt.
+pub const SEGMENTER: &str = "jieba-rs 0.11 search mode, no HMM; grams v1";
+
+/// The words of a normalised query string: jieba's default cut, without tokens that have no
+/// letter, digit or Han character.
+pub fn query_words<'a>(
+    dictionary: &dictionary::QueryDictionary,
+    normalized: &'a str,
+) -> Vec<&'a str> {
+    dictionary
+        .cut(normalized)
+        .into_iter()
+        .map(|token| token.word)
+        .filter(|word| word.chars().any(char::is_alphanumeric))
+        .collect()
+}

@@ -1,0 +1,111 @@
+//! The two tantivy tokenizers. Both receive text that is already normalised
+//! (see [`super::normalize`]), so index and query see the same characters.
+
+use std::sync::Arc;
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy_jieba::jieba_rs::Jieba;
+
+use super::grams::for_each_gram;
+
+/// Name under which [`WordTokenizer`] is registered.
+pub const WORDS: &str = "gonghui_words";
+/// Name under which [`GramTokenizer`] is registered.
+pub const GRAMS: &str = "gonghui_grams";
+
+/// jieba search mode without HMM: whole words plus the dictionary words inside them, for
+/// ranking whole-word matches first. Tokens without a letter, digit or Han are dropped.
+#[derive(Clone)]
+pub struct WordTokenizer {
+    jieba: Arc<Jieba>,
+    tokens: Vec<Token>,
+}
+
+impl WordTokenizer {
+    pub fn new(jieba: Arc<Jieba>) -> Self {
+        WordTokenizer {
+            jieba,
+            tokens: Vec::new(),
+        }
+    }
+}
+
+/// Character grams with character positions (see [`super::grams`]).
+#[derive(Clone, Default)]
+pub struct GramTokenizer {
+    tokens: Vec<Token>,
+}
+
+/// A token stream over a buffer the tokenizer keeps, so no token is allocated per document.
+pub struct BufferedTokens<'a> {
+    tokens: &'a mut Vec<Token>,
+    len: usize,
+    next: usize,
+}
+
+impl TokenStream for BufferedTokens<'_> {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.len
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+/// Writes a token into slot `len` of the buffer, reusing the slot's string.
+fn push_token(tokens: &mut Vec<Token>, len: usize, text: &str, position: usize, from: usize) {
+    if tokens.len() == len {
+        tokens.push(Token::default());
+    }
+    let token = &mut tokens[len];
+    token.text.clear();
+    token.text.push_str(text);
+    token.position = position;
+    token.position_length = 1;
+    token.offset_from = from;
+    token.offset_to = from + text.len();
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = BufferedTokens<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedTokens<'a> {
+        let mut len = 0;
+        for word in self.jieba.cut_for_search(text, false) {
+            if word.word.chars().any(char::is_alphanumeric) {
+                push_token(&mut self.tokens, len, word.word, len, word.byte_start);
+                len += 1;
+            }
+        }
+        BufferedTokens {
+            tokens: &mut self.tokens,
+            len,
+            next: 0,
+        }
+    }
+}
+
+impl Tokenizer for GramTokenizer {
+    type TokenStream<'a> = BufferedTokens<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedTokens<'a> {
+        let mut len = 0;
+        let tokens = &mut self.tokens;
+        let base = text.as_ptr() as usize;
+        for_each_gram(text, |position, gram| {
+            push_token(tokens, len, gram, position, gram.as_ptr() as usize - base);
+            len += 1;
+        });
+        BufferedTokens {
+            tokens: &mut self.tokens,
+            len,
+            next: 0,
+        }
+    }
+}

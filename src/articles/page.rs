@@ -1,0 +1,123 @@
+//! Article pages saved as text: a title line, a metadata line such as
+//! `甘肃工人报 2021-11-03 00:45 大字`, then body paragraphs separated by blank lines.
+
+use super::{Article, Meta, parse_date, parse_time};
+
+/// Longest line, in characters, read as the metadata line.
+const META_MAX_CHARS: usize = 100;
+
+/// Parses a page. `path` becomes the article's id and path.
+pub fn parse(text: &str, path: &str) -> Article {
+    let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+    let title = lines
+        .by_ref()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
+    let mut meta = Meta {
+        id: path.to_string(),
+        title: title.to_string(),
+        path: path.to_string(),
+        ..Meta::default()
+    };
+
+    let mut body: Vec<&str> = lines.collect();
+    let first = body.iter().position(|l| !l.trim().is_empty());
+    if let Some(i) = first
+        && read_meta_line(body[i], &mut meta)
+    {
+        body.drain(..=i);
+    }
+    Article::new(meta, blocks(&body))
+}
+
+/// Reads `SOURCE DATE [TIME] [page UI words]` into `meta`; false when the line is not one.
+/// Words after the date and time (大字, 打印, 关闭...) are the page's buttons and are dropped.
+fn read_meta_line(line: &str, meta: &mut Meta) -> bool {
+    let line = line.trim();
+    if line.chars().count() > META_MAX_CHARS {
+        return false;
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let Some(at) = words.iter().position(|w| parse_date(w).is_some()) else {
+        return false;
+    };
+    let Some((date, _)) = parse_date(words[at]) else {
+        return false;
+    };
+    let source = words[..at].join(" ");
+    let source = source
+        .trim_start_matches("来源")
+        .trim_start_matches([':', '：'])
+        .trim();
+    meta.source = source.to_string();
+    meta.date = date;
+    meta.time = words
+        .get(at + 1)
+        .and_then(|w| parse_time(w))
+        .unwrap_or_default();
+    true
+}
+
+/// Body blocks: paragraphs separated by blank lines, the lines of one paragraph joined. A body
+/// without any blank line has one paragraph per line.
+fn blocks(lines: &[&str]) -> Vec<String> {
+    let has_blank = lines.iter().any(|l| l.trim().is_empty());
+    if !has_blank {
+        return lines.iter().map(|l| l.trim().to_string()).collect();
+    }
+    let mut blocks = Vec::new();
+    let mut current = String::new();
+    for line in lines {
+        let line = line.trim();
+        if line.is_empty() {
+            if !current.is_empty() {
+                blocks.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        let ascii_edge = current
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+            && line
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric());
+        if ascii_edge {
+            current.push(' ');
+        }
+        current.push_str(line);
+    }
+    if !current.is_empty() {
+        blocks.push(current);
+    }
+    blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_line_without_page_words() {
+        let article = parse(
+            "标题\n\n甘肃工人报 2021-11-03 00:45 大字\n\n第一段。\n\n第二段。\n",
+            "a.txt",
+        );
+        assert_eq!(article.title, "标题");
+        assert_eq!(article.source, "甘肃工人报");
+        assert_eq!(article.date, "2021-11-03");
+        assert_eq!(article.time, "00:45");
+        assert_eq!(article.passages.len(), 2);
+        assert!(article.passages.iter().all(|p| !p.text.contains("大字")));
+    }
+
+    #[test]
+    fn page_without_metadata_line() {
+        let article = parse("标题\n\n第一段。\n\n第二段。", "b.txt");
+        assert_eq!(article.source, "");
+        assert_eq!(article.passages.len(), 2);
+        assert_eq!(article.passages[0].text, "第一段。");
+    }
+}

@@ -1,0 +1,71 @@
+//! `gonghui analyze`: how a text is normalised and cut, to see why something (did not) match.
+
+use std::io::Write;
+
+use super::{IndexDir, Outcome, stdout_result};
+use crate::analysis::grams::{Needle, for_each_gram};
+use crate::analysis::{normalize, query_words};
+use crate::error::Result;
+use crate::index::Index;
+
+/// Show how a text is normalised, cut into words and indexed as grams, with the index's own
+/// dictionary
+#[derive(clap::Args)]
+pub struct Args {
+    /// The text (a query or a passage)
+    #[arg(value_name = "TEXT")]
+    text: String,
+    #[command(flatten)]
+    index: IndexDir,
+}
+
+pub fn run(args: Args) -> Result<Outcome> {
+    let index = Index::open(args.index.path())?;
+    let normalized = normalize(&args.text);
+    let words = query_words(index.dictionary(), &normalized);
+    let jieba = index.dictionary().jieba_for(&normalized);
+    let search_words: Vec<&str> = jieba
+        .cut_for_search(&normalized, false)
+        .into_iter()
+        .map(|t| t.word)
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    let mut grams = Vec::new();
+    for_each_gram(&normalized, |position, gram| {
+        grams.push(format!("{gram}@{position}"))
+    });
+    let cover: Vec<String> = words
+        .iter()
+        .filter_map(|w| Needle::new(w))
+        .map(|needle| {
+            needle
+                .covering_grams()
+                .iter()
+                .map(|(offset, gram)| format!("{gram}@+{offset}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let mut out = std::io::stdout().lock();
+    stdout_result((|| {
+        writeln!(out, "text        {}", args.text)?;
+        writeln!(out, "normalised  {normalized}")?;
+        writeln!(out, "query words {}", words.join(" | "))?;
+        writeln!(
+            out,
+            "  each word must occur; it is looked up as the grams {}",
+            cover.join(" ; ")
+        )?;
+        writeln!(out, "index words {}", search_words.join(" | "))?;
+        writeln!(
+            out,
+            "  (jieba search mode: ranks passages where a query word is a word)"
+        )?;
+        writeln!(out, "index grams {}", grams.join(" "))?;
+        writeln!(
+            out,
+            "  (character positions; any string of Chinese characters is found through them)"
+        )
+    })())?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,107 @@
+//! `gonghui index`: read a corpus into the index.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::{DEFAULT_CORPUS, IndexDir, Outcome, stdout_result};
+use crate::error::Result;
+use crate::index::writer::{IndexOptions, IndexReport, index_paths};
+
+/// Index article pages (.txt), JSON Lines (.jsonl, .jsonl.zst, .jsonl.gz, - for stdin) and
+/// folders of them. Re-running adds only what changed.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Files and folders to read [default: corpus]
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    index: IndexDir,
+    /// Start over: remove the index's contents first
+    #[arg(long)]
+    rebuild: bool,
+    /// Remove the passages of indexed files that no longer exist
+    #[arg(long)]
+    prune: bool,
+    /// User dictionary for a new index: lines of `word [freq] [tag]`
+    #[arg(long, value_name = "FILE")]
+    dict: Option<PathBuf>,
+    /// Commit after this many articles, so an interrupted run keeps its work
+    #[arg(long, value_name = "N", default_value_t = IndexOptions::default().commit_every)]
+    commit_every: usize,
+    /// Indexing threads (0: one per core)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    threads: usize,
+    /// Print the summary as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> Result<Outcome> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(DEFAULT_CORPUS)]
+    } else {
+        args.paths
+    };
+    let options = IndexOptions {
+        rebuild: args.rebuild,
+        prune: args.prune,
+        user_dict: args.dict,
+        commit_every: args.commit_every,
+        threads: args.threads,
+        progress: true,
+        ..IndexOptions::default()
+    };
+    let report = index_paths(&args.index.path(), &paths, &options)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        stdout_result(
+            serde_json::to_writer(&mut out, &report)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out)),
+        )?;
+    } else {
+        stdout_result(print_report(&mut out, &report))?;
+    }
+    Ok(if report.skipped.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::Partial
+    })
+}
+
+/// The report for people: what was added, what was kept, what was skipped and why.
+pub fn print_report(out: &mut impl Write, r: &IndexReport) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "indexed {} articles, {} passages in {:.2} s",
+        r.articles, r.passages, r.seconds
+    )?;
+    if r.duplicates > 0 {
+        writeln!(
+            out,
+            "skipped {} duplicate articles (same text already indexed)",
+            r.duplicates
+        )?;
+    }
+    if r.files_unchanged + r.files_replaced + r.files_pruned > 0 {
+        writeln!(
+            out,
+            "files: {} read, {} unchanged, {} replaced, {} pruned",
+            r.files_read, r.files_unchanged, r.files_replaced, r.files_pruned
+        )?;
+    }
+    writeln!(
+        out,
+        "index now holds {} articles, {} passages, {:.1} MB",
+        r.total_articles,
+        r.total_passages,
+        r.index_bytes as f64 / 1e6
+    )?;
+    if !r.skipped.is_empty() {
+        writeln!(out, "{} problems (the rest was indexed):", r.skipped.len())?;
+        for skipped in &r.skipped {
+            writeln!(out, "  {skipped}")?;
+        }
+    }
+    Ok(())
+}

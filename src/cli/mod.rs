@@ -1,0 +1,91 @@
+//! The command line: one file per subcommand, each a thin layer over the library.
+//!
+//! Exit codes follow grep: 0 when something matched (or the job went through), 1 when nothing
+//! matched (or, for `index`, when some input was skipped), 2 on an error. Errors go to stderr.
+
+mod analyze;
+mod index;
+mod parse;
+mod search;
+mod stats;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Error;
+
+/// The index used when `--index` is not given.
+pub const DEFAULT_INDEX: &str = "index";
+/// What `gonghui index` reads when no path is given.
+pub const DEFAULT_CORPUS: &str = "corpus";
+
+/// gonghui (工会): full-text search for Chinese news archives.
+#[derive(Parser)]
+#[command(name = "gonghui", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Index(index::Args),
+    Search(search::Args),
+    Parse(parse::Args),
+    Analyze(analyze::Args),
+    Stats(stats::Args),
+}
+
+/// Exit status of a command that ran.
+pub enum Outcome {
+    /// Matched, or done with nothing skipped.
+    Success,
+    /// Nothing matched, or something was skipped.
+    Partial,
+}
+
+/// The `--index DIR` option shared by the subcommands.
+#[derive(clap::Args)]
+struct IndexDir {
+    /// Index directory
+    #[arg(long = "index", value_name = "DIR")]
+    dir: Option<PathBuf>,
+}
+
+impl IndexDir {
+    fn path(&self) -> PathBuf {
+        self.dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX))
+    }
+}
+
+/// Runs the command line and returns the exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Index(args) => index::run(args),
+        Command::Search(args) => search::run(args),
+        Command::Parse(args) => parse::run(args),
+        Command::Analyze(args) => analyze::run(args),
+        Command::Stats(args) => stats::run(args),
+    };
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Partial) => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("gonghui: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`gonghui search … | head`) ends quietly.
+fn stdout_result(result: std::io::Result<()>) -> Result<(), Error> {
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| Error::io("standard output", e)),
+    }
+}

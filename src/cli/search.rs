@@ -1,0 +1,211 @@
+//! `gonghui search`: ranked passages with highlights, for people or as JSON Lines.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+
+use super::{DEFAULT_CORPUS, DEFAULT_INDEX, IndexDir, Outcome, stdout_result};
+use crate::error::{Error, Result};
+use crate::index::writer::{IndexOptions, index_paths};
+use crate::index::{self, Index};
+use crate::printer::{Marks, TextPrinter, json_lines};
+use crate::search::{SearchOptions, Sort};
+
+const SYNTAX: &str = "\
+Query syntax:
+  工会 志愿者          both terms (a term typed without spaces is cut into words, all required)
+  劳模 OR 劳动模范     either term; (劳模 OR 工匠) 疫情 groups
+  疫情 -核酸           exclude a term
+  \"疫情防控\"           exact phrase
+  title:工会  source:央视网   restrict to the title or the source
+Any string of Chinese characters that occurs in a passage finds it, whatever the word
+boundaries. Traditional characters, full-width letters and input-method punctuation
+(“” ：（）and the ideographic space) work as typed.
+
+Exit status: 0 when something matched, 1 when nothing matched, 2 on an error.";
+
+/// Search the index for passages.
+#[derive(clap::Args)]
+#[command(after_help = SYNTAX)]
+pub struct Args {
+    /// The query (see the syntax below)
+    #[arg(value_name = "QUERY", required_unless_present = "queries")]
+    query: Option<String>,
+    #[command(flatten)]
+    index: IndexDir,
+    /// Passages to show; 0 shows every match
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    limit: usize,
+    /// Skip the first N passages (paging)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    offset: usize,
+    /// At most K passages per article, articles ordered by their best passage
+    #[arg(long, value_name = "K")]
+    per_article: Option<usize>,
+    /// Order of the passages
+    #[arg(long, value_enum, default_value_t = SortArg::Score)]
+    sort: SortArg,
+    /// Only articles dated on or after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    from: Option<String>,
+    /// Only articles dated on or before this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    to: Option<String>,
+    /// Print only the number of matching passages
+    #[arg(long, conflicts_with = "json")]
+    count: bool,
+    /// Write JSON Lines: one object per passage, then a summary
+    #[arg(long)]
+    json: bool,
+    /// Read one query per line from FILE (- for standard input) and write JSON Lines
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    queries: Option<PathBuf>,
+    /// Mark matches with colour
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+    /// Longest part of a passage shown, in characters (0: whole passages)
+    #[arg(long, value_name = "N", default_value_t = 160)]
+    context: usize,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SortArg {
+    Score,
+    Date,
+    #[value(name = "-date")]
+    DateDesc,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Opens the index; on first use of the default index, builds it from `corpus/`.
+fn open_index(dir: &IndexDir) -> Result<Index> {
+    let path = dir.path();
+    if dir.dir.is_none() && !index::exists(&path) && Path::new(DEFAULT_CORPUS).is_dir() {
+        eprintln!(
+            "gonghui: no index at {DEFAULT_INDEX}/; building it from {DEFAULT_CORPUS}/ (first use)"
+        );
+        let report = index_paths(
+            &path,
+            &[PathBuf::from(DEFAULT_CORPUS)],
+            &IndexOptions {
+                progress: true,
+                ..IndexOptions::default()
+            },
+        )?;
+        eprintln!(
+            "gonghui: indexed {} articles, {} passages in {:.2} s",
+            report.articles, report.passages, report.seconds
+        );
+    }
+    Index::open(&path)
+}
+
+pub fn run(args: Args) -> Result<Outcome> {
+    let index = open_index(&args.index)?;
+    let options = SearchOptions {
+        limit: args.limit,
+        offset: args.offset,
+        per_article: args.per_article,
+        sort: match args.sort {
+            SortArg::Score => Sort::Score,
+            SortArg::Date => Sort::Date,
+            SortArg::DateDesc => Sort::DateDesc,
+        },
+        from: args.from.clone(),
+        to: args.to.clone(),
+    };
+    if let Some(file) = &args.queries {
+        return batch(&index, file, &options);
+    }
+    let query = args.query.as_deref().unwrap_or_default();
+    let mut out = std::io::stdout().lock();
+    if args.count {
+        let total = index.count(query, &options)?;
+        stdout_result(writeln!(out, "{total}"))?;
+        return Ok(if total > 0 {
+            Outcome::Success
+        } else {
+            Outcome::Partial
+        });
+    }
+    let results = index.search(query, &options)?;
+    if args.json {
+        stdout_result(json_lines(&mut out, query, &results))?;
+    } else {
+        let color = match args.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        let printer = TextPrinter {
+            marks: if color { Marks::Color } else { Marks::Brackets },
+            max_chars: args.context,
+        };
+        stdout_result((|| {
+            for hit in &results.hits {
+                printer.hit(&mut out, hit)?;
+            }
+            printer.summary(&mut out, &results)
+        })())?;
+    }
+    Ok(if results.total > 0 {
+        Outcome::Success
+    } else {
+        Outcome::Partial
+    })
+}
+
+/// One query per line, JSON Lines out; a bad query writes an error object and the rest run.
+fn batch(index: &Index, file: &Path, options: &SearchOptions) -> Result<Outcome> {
+    let reader: Box<dyn BufRead> = if file.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let f = std::fs::File::open(file).map_err(|e| Error::io(file, e))?;
+        Box::new(std::io::BufReader::new(f))
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let (mut matched, mut failed) = (false, false);
+    for (number, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| Error::io(file, e))?;
+        let query = line.trim();
+        if query.is_empty() {
+            continue;
+        }
+        match index.search(query, options) {
+            Ok(results) => {
+                matched |= results.total > 0;
+                stdout_result(json_lines(&mut out, query, &results))?;
+            }
+            Err(error) => {
+                failed = true;
+                eprintln!("gonghui: {}:{}: {error}", file.display(), number + 1);
+                let object = serde_json::json!({
+                    "type": "error",
+                    "query": query,
+                    "message": error.to_string(),
+                });
+                stdout_result(writeln!(out, "{object}"))?;
+            }
+        }
+    }
+    stdout_result(out.flush())?;
+    if failed {
+        return Err(Error::Usage(
+            "some queries could not be run (see above)".to_string(),
+        ));
+    }
+    Ok(if matched {
+        Outcome::Success
+    } else {
+        Outcome::Partial
+    })
+}

@@ -1,0 +1,5 @@
+//! The `gonghui` command; everything it does is in the library.
+
+fn main() -> std::process::ExitCode {
+    gonghui::cli::run()
+}

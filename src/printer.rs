@@ -1,0 +1,199 @@
+//! Passages with highlights → output: text for people, JSON Lines for programs.
+//!
+//! The JSON Lines format (one object a line) is a stable contract, documented in the README:
+//! `{"type":"hit",...}` per passage, then one `{"type":"summary",...}`. Highlights are
+//! half-open character offsets (Unicode scalar values) into `passage.text`.
+
+use std::io::{self, Write};
+
+use serde_json::json;
+
+use crate::highlight::{self, Span};
+use crate::search::{Hit, SearchResults};
+
+/// Version of the JSON output format, given in every summary.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+/// How matches are marked in text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marks {
+    /// ANSI colour (bold red, as grep and ripgrep).
+    Color,
+    /// 【brackets】, for plain terminals, files and pipes.
+    Brackets,
+}
+
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const MATCH: &str = "\x1b[1;31m";
+const RESET: &str = "\x1b[0m";
+
+/// Writes `text` with its spans marked.
+fn marked(
+    out: &mut impl Write,
+    text: &str,
+    spans: &[Span],
+    marks: Marks,
+    base: &str,
+) -> io::Result<()> {
+    let mut chars = text.char_indices().map(|(i, _)| i).chain([text.len()]);
+    let mut byte_at = Vec::with_capacity(text.len() + 1);
+    byte_at.extend(&mut chars);
+    let mut last = 0;
+    for &(start, end) in spans {
+        let (start, end) = (byte_at[start], byte_at[end]);
+        out.write_all(&text.as_bytes()[last..start])?;
+        let matched = &text[start..end];
+        match marks {
+            Marks::Color => write!(out, "{MATCH}{matched}{RESET}{base}")?,
+            Marks::Brackets => write!(out, "【{matched}】")?,
+        }
+        last = end;
+    }
+    out.write_all(&text.as_bytes()[last..])
+}
+
+/// Spans within `window`, shifted to start at it.
+fn clip(spans: &[Span], (from, to): Span) -> Vec<Span> {
+    spans
+        .iter()
+        .filter(|&&(s, e)| e > from && s < to)
+        .map(|&(s, e)| (s.max(from) - from, e.min(to) - from))
+        .collect()
+}
+
+/// Text output: per hit, the title, a line of metadata, and the passage (a window of it when
+/// long) with its matches marked.
+pub struct TextPrinter {
+    pub marks: Marks,
+    /// Longest passage window shown, in characters (0 shows whole passages).
+    pub max_chars: usize,
+}
+
+impl TextPrinter {
+    pub fn hit(&self, out: &mut impl Write, hit: &Hit) -> io::Result<()> {
+        let color = self.marks == Marks::Color;
+        let (bold, dim, reset) = if color {
+            (BOLD, DIM, RESET)
+        } else {
+            ("", "", "")
+        };
+        write!(out, "{bold}{}. ", hit.rank)?;
+        marked(
+            out,
+            &hit.article.title,
+            &hit.title_highlights,
+            self.marks,
+            bold,
+        )?;
+        writeln!(out, "{reset}")?;
+
+        write!(out, "   {dim}")?;
+        let mut parts: Vec<&str> = Vec::new();
+        for part in [&hit.article.source, &hit.article.date] {
+            if !part.is_empty() {
+                parts.push(part);
+            }
+        }
+        if parts.is_empty() {
+            parts.push(&hit.article.path);
+        }
+        write!(out, "{}", parts.join(" "))?;
+        if !hit.passage.section.is_empty() {
+            write!(out, " · ")?;
+            marked(
+                out,
+                &hit.passage.section,
+                &hit.section_highlights,
+                self.marks,
+                dim,
+            )?;
+        }
+        writeln!(
+            out,
+            " · para {} · score {:.2}{reset}",
+            hit.passage.para, hit.score
+        )?;
+
+        let text = &hit.passage.text;
+        let (from, to) = highlight::window(text, &hit.highlights, self.max_chars);
+        let shown: String = text.chars().skip(from).take(to - from).collect();
+        write!(out, "   {}", if from > 0 { "…" } else { "" })?;
+        marked(
+            out,
+            &shown,
+            &clip(&hit.highlights, (from, to)),
+            self.marks,
+            "",
+        )?;
+        let cut_end = to < text.chars().count();
+        writeln!(out, "{}\n", if cut_end { "…" } else { "" })
+    }
+
+    pub fn summary(&self, out: &mut impl Write, results: &SearchResults) -> io::Result<()> {
+        let shown = results.hits.len();
+        let first = results.hits.first().map_or(0, |h| h.rank);
+        if shown == 0 {
+            writeln!(
+                out,
+                "no passage matches ({} ms)",
+                results.elapsed.as_millis()
+            )
+        } else {
+            writeln!(
+                out,
+                "passages {}–{} of {} ({} ms)",
+                first,
+                first + shown - 1,
+                results.total,
+                results.elapsed.as_millis()
+            )
+        }
+    }
+}
+
+/// The JSON object of one hit.
+pub fn json_hit(hit: &Hit) -> serde_json::Value {
+    json!({
+        "type": "hit",
+        "rank": hit.rank,
+        "score": hit.score,
+        "article": hit.article,
+        "passage": hit.passage,
+        "highlights": hit.highlights,
+    })
+}
+
+/// The JSON summary that ends the hits of one query.
+pub fn json_summary(query: &str, results: &SearchResults) -> serde_json::Value {
+    json!({
+        "type": "summary",
+        "version": JSON_FORMAT_VERSION,
+        "query": query,
+        "total": results.total,
+        "returned": results.hits.len(),
+        "elapsed_ms": results.elapsed.as_secs_f64() * 1000.0,
+    })
+}
+
+/// Writes the JSON Lines of one query's results.
+pub fn json_lines(out: &mut impl Write, query: &str, results: &SearchResults) -> io::Result<()> {
+    for hit in &results.hits {
+        serde_json::to_writer(&mut *out, &json_hit(hit))?;
+        out.write_all(b"\n")?;
+    }
+    serde_json::to_writer(&mut *out, &json_summary(query, results))?;
+    out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brackets_mark_by_characters() {
+        let mut out = Vec::new();
+        marked(&mut out, "招募志愿者137名", &[(2, 5)], Marks::Brackets, "").unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "招募【志愿者】137名");
+    }
+}

@@ -1,0 +1,289 @@
+//! Query → hits: running a query against the index and collecting ranked passages.
+
+use std::collections::HashMap;
+use std::ops::Bound;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery};
+use tantivy::schema::Value;
+use tantivy::{DateTime, DocAddress, Searcher, TantivyDocument, Term};
+
+use crate::error::{Error, Result};
+use crate::highlight::{self, Span};
+use crate::index::Index;
+use crate::index::schema::Fields;
+use crate::query::build::{Compiled, Highlights, compile};
+
+/// Order of the hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best match first (BM25).
+    #[default]
+    Score,
+    /// Oldest first.
+    Date,
+    /// Newest first.
+    DateDesc,
+}
+
+/// How to search.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    /// Hits to return; 0 returns every match.
+    pub limit: usize,
+    /// Hits to skip first, for paging.
+    pub offset: usize,
+    /// At most this many passages per article, articles ordered by their best passage.
+    pub per_article: Option<usize>,
+    pub sort: Sort,
+    /// Only articles dated on or after this day (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Only articles dated on or before this day (`YYYY-MM-DD`).
+    pub to: Option<String>,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            limit: 10,
+            offset: 0,
+            per_article: None,
+            sort: Sort::Score,
+            from: None,
+            to: None,
+        }
+    }
+}
+
+/// The article a passage belongs to.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleInfo {
+    pub id: String,
+    pub title: String,
+    pub source: String,
+    pub date: String,
+    pub url: String,
+    pub path: String,
+}
+
+/// A passage as found.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassageInfo {
+    /// Paragraph number in the article, from 1.
+    pub para: u64,
+    pub section: String,
+    pub text: String,
+}
+
+/// One ranked passage with its highlights.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Rank from 1, counting from the first match (paging does not restart it).
+    pub rank: usize,
+    pub score: f32,
+    pub article: ArticleInfo,
+    pub passage: PassageInfo,
+    /// Character spans of the matches in `passage.text`.
+    pub highlights: Vec<Span>,
+    /// Character spans of the matches in `passage.section`.
+    pub section_highlights: Vec<Span>,
+    /// Character spans of the matches in `article.title`.
+    pub title_highlights: Vec<Span>,
+}
+
+/// The result of a search.
+#[derive(Debug, Clone)]
+pub struct SearchResults {
+    /// Exact number of matching passages.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub elapsed: Duration,
+}
+
+fn parse_day(text: &str, flag: &str) -> Result<DateTime> {
+    crate::articles::parse_date(text)
+        .and_then(|(day, _)| crate::dates::to_datetime(&day))
+        .ok_or_else(|| Error::Usage(format!("{flag} {text}: not a date such as 2021-11-03")))
+}
+
+impl Index {
+    /// The query with the options' date filters, and what to highlight.
+    fn compile(&self, query: &str, options: &SearchOptions) -> Result<Compiled> {
+        let fields = self.fields();
+        let node = crate::query::parse(query)?;
+        let mut compiled = compile(&node, fields, self.dictionary())?;
+        let from = options
+            .from
+            .as_deref()
+            .map(|d| parse_day(d, "--from"))
+            .transpose()?;
+        let to = options
+            .to
+            .as_deref()
+            .map(|d| parse_day(d, "--to"))
+            .transpose()?;
+        if let (Some(from), Some(to)) = (from, to)
+            && from > to
+        {
+            return Err(Error::Usage(format!(
+                "--from {} is after --to {}",
+                options.from.as_deref().unwrap_or_default(),
+                options.to.as_deref().unwrap_or_default()
+            )));
+        }
+        if from.is_some() || to.is_some() {
+            let bound = |day: Option<DateTime>| match day {
+                Some(day) => Bound::Included(Term::from_field_date(fields.date, day)),
+                None => Bound::Unbounded,
+            };
+            let range = RangeQuery::new(bound(from), bound(to));
+            compiled.query = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, compiled.query),
+                (Occur::Must, Box::new(range)),
+            ]));
+        }
+        Ok(compiled)
+    }
+
+    /// Searches the index. See [`crate::query`] for the query syntax.
+    pub fn search(&self, query: &str, options: &SearchOptions) -> Result<SearchResults> {
+        let started = Instant::now();
+        let compiled = self.compile(query, options)?;
+        let searcher = self.searcher();
+        let ranked = rank(&searcher, compiled.query.as_ref(), options)?;
+        let fields = self.fields();
+        let mut hits = Vec::with_capacity(ranked.docs.len());
+        for (i, (score, address)) in ranked.docs.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            hits.push(hit(
+                &doc,
+                fields,
+                options.offset + i + 1,
+                score,
+                &compiled.highlights,
+            ));
+        }
+        Ok(SearchResults {
+            total: ranked.total,
+            hits,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// Counts the passages that match, without ranking or reading them.
+    pub fn count(&self, query: &str, options: &SearchOptions) -> Result<usize> {
+        let compiled = self.compile(query, options)?;
+        Ok(self.searcher().search(compiled.query.as_ref(), &Count)?)
+    }
+}
+
+struct Ranked {
+    total: usize,
+    docs: Vec<(f32, DocAddress)>,
+}
+
+fn rank(searcher: &Searcher, query: &dyn Query, options: &SearchOptions) -> Result<Ranked> {
+    let simple = options.sort == Sort::Score && options.per_article.is_none();
+    if simple && options.limit > 0 {
+        let top = TopDocs::with_limit(options.limit)
+            .and_offset(options.offset)
+            .order_by_score();
+        let (docs, total) = searcher.search(query, &(top, Count))?;
+        return Ok(Ranked { total, docs });
+    }
+    let total = searcher.search(query, &Count)?;
+    if total == 0 {
+        return Ok(Ranked {
+            total,
+            docs: Vec::new(),
+        });
+    }
+    let mut docs = searcher.search(query, &TopDocs::with_limit(total).order_by_score())?;
+    if options.sort != Sort::Score {
+        let dates = fast_values(searcher, &docs, |reader, doc| {
+            reader.fast_fields().date("date").ok()?.first(doc)
+        });
+        let key = |d: &DocAddress| dates.get(d).copied();
+        match options.sort {
+            Sort::Date => docs.sort_by_key(|(_, d)| (key(d).is_none(), key(d))),
+            Sort::DateDesc => docs.sort_by_key(|(_, d)| std::cmp::Reverse(key(d))),
+            Sort::Score => {}
+        }
+    }
+    if let Some(per_article) = options.per_article {
+        let articles = fast_values(searcher, &docs, |reader, doc| {
+            reader.fast_fields().u64("article_key").ok()?.first(doc)
+        });
+        let mut groups: Vec<Vec<(f32, DocAddress)>> = Vec::new();
+        let mut group_of: HashMap<u64, usize> = HashMap::new();
+        for (score, address) in docs {
+            let key = articles.get(&address).copied().unwrap_or_default();
+            let group = *group_of.entry(key).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            if groups[group].len() < per_article {
+                groups[group].push((score, address));
+            }
+        }
+        docs = groups.into_iter().flatten().collect();
+    }
+    let end = if options.limit == 0 {
+        docs.len()
+    } else {
+        (options.offset + options.limit).min(docs.len())
+    };
+    let docs = docs
+        .get(options.offset.min(end)..end)
+        .unwrap_or_default()
+        .to_vec();
+    Ok(Ranked { total, docs })
+}
+
+/// A fast-field value for each of `docs`.
+fn fast_values<T>(
+    searcher: &Searcher,
+    docs: &[(f32, DocAddress)],
+    value: impl Fn(&tantivy::SegmentReader, u32) -> Option<T>,
+) -> HashMap<DocAddress, T> {
+    docs.iter()
+        .filter_map(|&(_, address)| {
+            let reader = searcher.segment_reader(address.segment_ord);
+            value(reader, address.doc_id).map(|v| (address, v))
+        })
+        .collect()
+}
+
+fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn hit(doc: &TantivyDocument, f: &Fields, rank: usize, score: f32, needles: &Highlights) -> Hit {
+    let text = text_of(doc, f.text.stored);
+    let section = text_of(doc, f.section.stored);
+    let title = text_of(doc, f.title.stored);
+    Hit {
+        rank,
+        score,
+        highlights: highlight::spans(&text, &needles.text),
+        section_highlights: highlight::spans(&section, &needles.text),
+        title_highlights: highlight::spans(&title, &needles.title),
+        article: ArticleInfo {
+            id: text_of(doc, f.article_id),
+            title,
+            source: text_of(doc, f.source.stored),
+            date: text_of(doc, f.date_text),
+            url: text_of(doc, f.url),
+            path: text_of(doc, f.path),
+        },
+        passage: PassageInfo {
+            para: doc.get_first(f.para).and_then(|v| v.as_u64()).unwrap_or(0),
+            section,
+            text,
+        },
+    }
+}
