@@ -66,10 +66,16 @@ pub fn window(text: &str, spans: &[Span], max_chars: usize) -> Span {
     }
     let mut sentences = Vec::new();
     let mut start = 0;
-    for (i, &c) in chars.iter().enumerate() {
-        if ends_sentence(c) {
-            sentences.push((start, i + 1));
-            start = i + 1;
+    let mut i = 0;
+    while i < len {
+        i += 1;
+        if ends_sentence(chars[i - 1]) {
+            // A closing quote or bracket after the stop belongs to the sentence.
+            while i < len && "”’」』）)】".contains(chars[i]) {
+                i += 1;
+            }
+            sentences.push((start, i));
+            start = i;
         }
     }
     if start < len {
@@ -96,8 +102,14 @@ pub fn window(text: &str, spans: &[Span], max_chars: usize) -> Span {
             .iter()
             .find(|&&(a, b)| b > s && a < e)
             .map_or(s, |&(a, _)| a);
-        let begin = first.saturating_sub(max_chars / 4).max(s);
-        let begin = begin.min(e.saturating_sub(max_chars)).max(s);
+        let lead = first
+            .saturating_sub(max_chars / 4)
+            .min(e.saturating_sub(max_chars))
+            .max(s);
+        // Start after a clause mark in the lead-in when there is one, not inside a word.
+        let begin = (lead..first)
+            .find(|&i| "，,、：:".contains(chars[i]))
+            .map_or(lead, |i| i + 1);
         return (begin, (begin + max_chars).min(e));
     }
     loop {

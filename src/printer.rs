@@ -6,10 +6,10 @@
 
 use std::io::{self, Write};
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::highlight::{self, Span};
-use crate::search::{Hit, SearchResults};
+use crate::search::{ArticleInfo, Hit, PassageInfo, SearchResults};
 
 /// Version of the JSON output format, given in every summary.
 pub const JSON_FORMAT_VERSION: u32 = 1;
@@ -152,37 +152,64 @@ impl TextPrinter {
     }
 }
 
-/// The JSON object of one hit.
-pub fn json_hit(hit: &Hit) -> serde_json::Value {
-    json!({
-        "type": "hit",
-        "rank": hit.rank,
-        "score": hit.score,
-        "article": hit.article,
-        "passage": hit.passage,
-        "highlights": hit.highlights,
-    })
+/// The JSON object of one hit: `{"type":"hit","rank","score","article","passage","highlights"}`.
+#[derive(Serialize)]
+pub struct JsonHit<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub rank: usize,
+    pub score: f32,
+    pub article: &'a ArticleInfo,
+    pub passage: &'a PassageInfo,
+    pub highlights: &'a [Span],
 }
 
-/// The JSON summary that ends the hits of one query.
-pub fn json_summary(query: &str, results: &SearchResults) -> serde_json::Value {
-    json!({
-        "type": "summary",
-        "version": JSON_FORMAT_VERSION,
-        "query": query,
-        "total": results.total,
-        "returned": results.hits.len(),
-        "elapsed_ms": results.elapsed.as_secs_f64() * 1000.0,
-    })
+impl<'a> From<&'a Hit> for JsonHit<'a> {
+    fn from(hit: &'a Hit) -> Self {
+        JsonHit {
+            kind: "hit",
+            rank: hit.rank,
+            score: hit.score,
+            article: &hit.article,
+            passage: &hit.passage,
+            highlights: &hit.highlights,
+        }
+    }
+}
+
+/// The JSON summary that ends one query's hits:
+/// `{"type":"summary","version","query","total","returned","elapsed_ms"}`.
+#[derive(Serialize)]
+pub struct JsonSummary<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub version: u32,
+    pub query: &'a str,
+    pub total: usize,
+    pub returned: usize,
+    pub elapsed_ms: f64,
+}
+
+impl<'a> JsonSummary<'a> {
+    pub fn new(query: &'a str, results: &SearchResults) -> Self {
+        JsonSummary {
+            kind: "summary",
+            version: JSON_FORMAT_VERSION,
+            query,
+            total: results.total,
+            returned: results.hits.len(),
+            elapsed_ms: results.elapsed.as_secs_f64() * 1000.0,
+        }
+    }
 }
 
 /// Writes the JSON Lines of one query's results.
 pub fn json_lines(out: &mut impl Write, query: &str, results: &SearchResults) -> io::Result<()> {
     for hit in &results.hits {
-        serde_json::to_writer(&mut *out, &json_hit(hit))?;
+        serde_json::to_writer(&mut *out, &JsonHit::from(hit))?;
         out.write_all(b"\n")?;
     }
-    serde_json::to_writer(&mut *out, &json_summary(query, results))?;
+    serde_json::to_writer(&mut *out, &JsonSummary::new(query, results))?;
     out.write_all(b"\n")
 }
 

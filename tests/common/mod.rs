@@ -1,0 +1,44 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use gonghui::Index;
+use gonghui::index::writer::{IndexOptions, IndexReport, index_paths};
+
+/// The repository's own corpus (the seed article).
+pub fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// A file or folder of the shared research corpus beside the repository (`../shared/corpus`).
+/// Tests that need it fail when CI=true and it is missing; elsewhere they are skipped.
+pub fn shared(name: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(name);
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "{} is missing; CI must run beside ../shared",
+            path.display()
+        );
+    }
+    eprintln!("skipping: {} is not here", path.display());
+    None
+}
+
+/// Indexes `paths` into a new temporary index.
+pub fn build(paths: &[PathBuf]) -> (tempfile::TempDir, Index, IndexReport) {
+    let dir = tempfile::tempdir().unwrap();
+    let report = index_paths(dir.path(), paths, &IndexOptions::default()).unwrap();
+    let index = Index::open(dir.path()).unwrap();
+    (dir, index, report)
+}
+
+/// The characters of `text` from `start` to `end`.
+pub fn chars(text: &str, (start, end): (usize, usize)) -> String {
+    text.chars().skip(start).take(end - start).collect()
+}
