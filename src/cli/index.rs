@@ -73,8 +73,15 @@ pub fn run(args: Args) -> Result<Outcome> {
 pub fn print_report(out: &mut impl Write, r: &IndexReport) -> std::io::Result<()> {
     writeln!(
         out,
-        "indexed {} articles, {} passages in {:.2} s",
-        r.articles, r.passages, r.seconds
+        "indexed {} {}, {} passages in {:.2} s",
+        r.articles,
+        if r.articles == 1 {
+            "article"
+        } else {
+            "articles"
+        },
+        r.passages,
+        r.seconds
     )?;
     if r.duplicates > 0 {
         writeln!(
@@ -98,7 +105,9 @@ pub fn print_report(out: &mut impl Write, r: &IndexReport) -> std::io::Result<()
         r.index_bytes as f64 / 1e6
     )?;
     if !r.skipped.is_empty() {
-        writeln!(out, "{} problems (the rest was indexed):", r.skipped.len())?;
+        let count = r.skipped.len();
+        let noun = if count == 1 { "problem" } else { "problems" };
+        writeln!(out, "{count} {noun}; the rest was indexed:")?;
         for skipped in &r.skipped {
             writeln!(out, "  {skipped}")?;
         }
