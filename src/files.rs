@@ -86,7 +86,7 @@ fn format_of(name: &str) -> Option<Format> {
 }
 
 /// The path without `.` components, so `./corpus/a.txt` and `corpus/a.txt` are one file.
-fn clean(path: &Path) -> PathBuf {
+pub fn clean(path: &Path) -> PathBuf {
     path.components()
         .filter(|c| !matches!(c, Component::CurDir))
         .collect()

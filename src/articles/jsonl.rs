@@ -53,7 +53,10 @@ pub fn parse(line: &str, path: &str, line_number: usize) -> Result<Article, Stri
         url: record.url.unwrap_or_default(),
         path: path.to_string(),
     };
-    Ok(Article::new(meta, body.split('\n').map(str::to_string)))
+    Ok(Article::from_parts(
+        meta,
+        body.split('\n').map(str::to_string),
+    ))
 }
 
 #[cfg(test)]

@@ -29,8 +29,19 @@ pub struct Article {
 }
 
 impl Article {
+    /// An article from its id, title and body (paragraphs separated by `\n`), cleaned up as
+    /// indexing does; set `source`, `date` and the other fields as needed.
+    pub fn new(id: &str, title: &str, body: &str) -> Article {
+        let meta = Meta {
+            id: id.to_string(),
+            title: title.trim().to_string(),
+            ..Meta::default()
+        };
+        Article::from_parts(meta, body.split('\n').map(str::to_string))
+    }
+
     /// Builds an article from its metadata and the raw blocks of its body.
-    pub(crate) fn new(meta: Meta, blocks: impl IntoIterator<Item = String>) -> Article {
+    pub(crate) fn from_parts(meta: Meta, blocks: impl IntoIterator<Item = String>) -> Article {
         let passages = crate::passages::split(blocks);
         let mut sections: Vec<String> = Vec::new();
         for passage in &passages {

@@ -28,7 +28,7 @@ pub fn parse(text: &str, path: &str) -> Article {
     {
         body.drain(..=i);
     }
-    Article::new(meta, blocks(&body))
+    Article::from_parts(meta, blocks(&body))
 }
 
 /// Reads `SOURCE DATE [TIME] [page UI words]` into `meta`; false when the line is not one.

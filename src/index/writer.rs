@@ -15,7 +15,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
-use tantivy::query::TermQuery;
+use tantivy::query::{Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 use xxhash_rust::xxh3::Xxh3;
@@ -126,135 +126,225 @@ fn content_hash(path: &Path) -> std::io::Result<String> {
 
 /// Indexes the files under `paths` into the index at `dir`, creating it when needed.
 pub fn index_paths(dir: &Path, paths: &[PathBuf], options: &IndexOptions) -> Result<IndexReport> {
-    let started = Instant::now();
-    if options.rebuild {
-        Index::remove(dir)?;
-    }
-    let (index, jieba) = if exists(dir) {
-        let index = Index::open(dir)?;
-        if let Some(user_dict) = &options.user_dict {
-            let (words, jieba) = WordList::load(Some(user_dict))?;
-            if words.hash != index.config.analyzer.dictionary_hash {
-                return Err(Error::Incompatible(format!(
-                    "the index at {} was built with another dictionary ({}); add --rebuild to \
-                     rebuild it with {}",
-                    dir.display(),
-                    index
-                        .config
-                        .analyzer
-                        .user_dictionary
-                        .as_deref()
-                        .unwrap_or("jieba's own"),
-                    user_dict.display()
-                )));
-            }
-            (index, jieba)
-        } else {
-            let jieba = index.indexing_jieba()?;
-            (index, jieba)
-        }
-    } else {
-        Index::create(dir, options.user_dict.as_deref())?
-    };
-    index.register_tokenizers(jieba);
-
-    let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    };
-    let writer: IndexWriter<TantivyDocument> = index
-        .index
-        .writer_with_num_threads(threads, options.memory_mib.max(threads * 20) << 20)
-        .map_err(|e| map_lock_error(dir, e))?;
-
-    let mut run = Run::new(&index, writer, options)?;
-    let (input, skipped) = files::discover(paths);
-    run.report.skipped.extend(skipped);
-
-    let mut plans = Vec::with_capacity(input.len());
-    for file in &input {
-        plans.push(run.plan(file));
-    }
+    let mut indexer = Indexer::open(dir, options)?;
     if options.prune {
-        run.prune(&input)?;
+        indexer.prune(paths)?;
     }
-    let replaced: Vec<&str> = input
-        .iter()
-        .zip(&plans)
-        .filter(|(_, plan)| matches!(plan, Plan::Read { replaces: true, .. }))
-        .map(|(file, _)| file.path.to_str().unwrap_or_default())
-        .collect();
-    run.load_seen_bodies(&replaced)?;
-
-    let total_bytes: u64 = input.iter().map(|f| f.size).sum();
-    let progress = if options.progress && std::io::stderr().is_terminal() && total_bytes > (8 << 20)
-    {
-        ProgressBar::new(total_bytes).with_style(
-            ProgressStyle::with_template(
-                "{spinner} indexing [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta} {msg}",
-            )
-            .expect("the progress template is valid")
-            .progress_chars("=> "),
-        )
-    } else {
-        ProgressBar::hidden()
-    };
-    for (file, plan) in input.iter().zip(plans) {
-        run.read_file(file, plan, &progress)?;
-    }
-    progress.finish_and_clear();
-    run.finish(started)
+    indexer.add_paths(paths)?;
+    indexer.finish()
 }
 
-/// The state of one indexing run.
-struct Run<'a> {
-    index: &'a Index,
+/// An indexing run: holds the index's writer lock until [`Indexer::finish`].
+///
+/// ```no_run
+/// use gonghui::articles::Article;
+/// use gonghui::index::writer::{IndexOptions, Indexer};
+///
+/// # fn main() -> gonghui::Result<()> {
+/// let mut indexer = Indexer::open("index".as_ref(), &IndexOptions::default())?;
+/// let mut article = Article::new("gr-2022-05-01-1", "劳模风采", "王师傅扎根一线三十年。\n他带出了三十名徒弟。");
+/// article.source = "工人日报".into();
+/// article.date = "2022-05-01".into();
+/// indexer.add_article(&article)?;
+/// let report = indexer.finish()?;
+/// println!("{} passages", report.total_passages);
+/// # Ok(())
+/// # }
+/// ```
+pub struct Indexer {
+    index: Index,
     fields: Fields,
     writer: IndexWriter<TantivyDocument>,
     records: HashMap<String, FileState>,
     seen_bodies: HashSet<u64>,
+    /// Keys of the articles added by this run, and whether the index held any before: an
+    /// article replaces one with the same id only when there can be one.
+    added_ids: HashSet<u64>,
+    had_passages: bool,
+    /// The file being read, recorded with each commit so an interrupted run can resume it.
+    current: Option<FileState>,
     since_commit: usize,
     commit_every: usize,
-    /// True when the index held passages before this run (deletes by id are needed then).
-    had_passages: bool,
+    progress: bool,
     report: IndexReport,
+    started: Instant,
 }
 
-impl<'a> Run<'a> {
-    fn new(
-        index: &'a Index,
-        writer: IndexWriter<TantivyDocument>,
-        options: &IndexOptions,
-    ) -> Result<Run<'a>> {
-        let fields = *index.fields();
-        let searcher = index.searcher();
-        let kind_file = TermQuery::new(
-            Term::from_field_text(fields.kind, KIND_FILE),
-            IndexRecordOption::Basic,
-        );
-        let mut records = HashMap::new();
-        for address in searcher.search(&kind_file, &DocSetCollector)? {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let state = doc
-                .get_first(fields.file_state)
-                .and_then(|v| tantivy::schema::Value::as_str(&v))
-                .and_then(|json| serde_json::from_str::<FileState>(json).ok());
-            if let Some(state) = state {
-                records.insert(state.path.clone(), state);
-            }
+impl Indexer {
+    /// Opens the index at `dir` for indexing, creating it (or, with `rebuild`, emptying it)
+    /// first. Fails when another `gonghui index` holds it.
+    pub fn open(dir: &Path, options: &IndexOptions) -> Result<Indexer> {
+        let started = Instant::now();
+        if options.rebuild {
+            Index::remove(dir)?;
         }
-        let had_passages = searcher.num_docs() > records.len() as u64;
-        Ok(Run {
+        let (index, jieba) = if exists(dir) {
+            let index = Index::open(dir)?;
+            let jieba = match &options.user_dict {
+                Some(user_dict) => {
+                    let (words, jieba) = WordList::load(Some(user_dict))?;
+                    if words.hash != index.config.analyzer.dictionary_hash {
+                        return Err(Error::Incompatible(format!(
+                            "the index at {} was built with another dictionary ({}); add \
+                             --rebuild to rebuild it with {}",
+                            dir.display(),
+                            index
+                                .config
+                                .analyzer
+                                .user_dictionary
+                                .as_deref()
+                                .unwrap_or("jieba's own"),
+                            user_dict.display()
+                        )));
+                    }
+                    jieba
+                }
+                None => index.indexing_jieba()?,
+            };
+            (index, jieba)
+        } else {
+            Index::create(dir, options.user_dict.as_deref())?
+        };
+        index.register_tokenizers(jieba);
+
+        let threads = match options.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        let writer: IndexWriter<TantivyDocument> = index
+            .index
+            .writer_with_num_threads(threads, options.memory_mib.max(threads * 20) << 20)
+            .map_err(|e| map_lock_error(dir, e))?;
+        let fields = *index.fields();
+        let mut indexer = Indexer {
             index,
             fields,
             writer,
-            records,
+            records: HashMap::new(),
             seen_bodies: HashSet::new(),
+            added_ids: HashSet::new(),
+            had_passages: false,
+            current: None,
             since_commit: 0,
             commit_every: options.commit_every.max(1),
-            had_passages,
+            progress: options.progress,
             report: IndexReport::default(),
-        })
+            started,
+        };
+        indexer.load_records()?;
+        indexer.load_seen_bodies()?;
+        Ok(indexer)
+    }
+
+    fn load_records(&mut self) -> Result<()> {
+        let searcher = self.index.searcher();
+        let kind_file = TermQuery::new(
+            Term::from_field_text(self.fields.kind, KIND_FILE),
+            IndexRecordOption::Basic,
+        );
+        for address in searcher.search(&kind_file, &DocSetCollector)? {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let state = doc
+                .get_first(self.fields.file_state)
+                .and_then(|v| tantivy::schema::Value::as_str(&v))
+                .and_then(|json| serde_json::from_str::<FileState>(json).ok());
+            if let Some(state) = state {
+                self.records.insert(state.path.clone(), state);
+            }
+        }
+        Ok(())
+    }
+
+    /// The body hash of every indexed passage of the committed state (`path`: of one file).
+    fn body_hashes(&self, path: Option<&str>) -> Result<Vec<u64>> {
+        let searcher = self.index.searcher();
+        let query: Box<dyn Query> = match path {
+            Some(path) => Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.path, path),
+                IndexRecordOption::Basic,
+            )),
+            None => crate::query::build::all_passages(&self.fields),
+        };
+        let mut hashes = Vec::new();
+        for address in searcher.search(query.as_ref(), &DocSetCollector)? {
+            let reader = searcher.segment_reader(address.segment_ord);
+            if let Some(hash) = reader
+                .fast_fields()
+                .u64("body_hash")
+                .ok()
+                .and_then(|c| c.first(address.doc_id))
+            {
+                hashes.push(hash);
+            }
+        }
+        Ok(hashes)
+    }
+
+    fn load_seen_bodies(&mut self) -> Result<()> {
+        self.seen_bodies = self.body_hashes(None)?.into_iter().collect();
+        self.had_passages = !self.seen_bodies.is_empty();
+        Ok(())
+    }
+
+    /// Removes a file's passages (an older version of it, or a file that is gone).
+    fn forget_file(&mut self, path: &str) -> Result<()> {
+        for hash in self.body_hashes(Some(path))? {
+            self.seen_bodies.remove(&hash);
+        }
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.path, path));
+        Ok(())
+    }
+
+    /// Indexes the files under `paths`: new files, changed files (replacing their passages)
+    /// and files an interrupted run left part-way; unchanged files are skipped.
+    pub fn add_paths(&mut self, paths: &[PathBuf]) -> Result<()> {
+        let (input, skipped) = files::discover(paths);
+        self.report.skipped.extend(skipped);
+        let plans: Vec<Plan> = input.iter().map(|file| self.plan(file)).collect();
+
+        let total_bytes: u64 = input.iter().map(|f| f.size).sum();
+        let progress = if self.progress
+            && std::io::stderr().is_terminal()
+            && total_bytes > (8 << 20)
+        {
+            ProgressBar::new(total_bytes).with_style(
+                ProgressStyle::with_template(
+                    "{spinner} indexing [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}",
+                )
+                .expect("the progress template is valid")
+                .progress_chars("=> "),
+            )
+        } else {
+            ProgressBar::hidden()
+        };
+        for (file, plan) in input.iter().zip(plans) {
+            self.read_file(file, plan, &progress)?;
+        }
+        progress.finish_and_clear();
+        Ok(())
+    }
+
+    /// Removes the passages of recorded files under `paths` that no longer exist.
+    pub fn prune(&mut self, paths: &[PathBuf]) -> Result<()> {
+        let roots: Vec<PathBuf> = paths.iter().map(|p| files::clean(p)).collect();
+        let gone: Vec<String> = self
+            .records
+            .keys()
+            .filter(|path| {
+                let path = Path::new(path);
+                roots.iter().any(|root| path.starts_with(root)) && !path.exists()
+            })
+            .cloned()
+            .collect();
+        for path in gone {
+            self.forget_file(&path)?;
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.file_key, &path));
+            self.records.remove(&path);
+            self.report.files_pruned += 1;
+        }
+        Ok(())
     }
 
     fn plan(&mut self, file: &InputFile) -> Plan {
@@ -265,8 +355,8 @@ impl<'a> Run<'a> {
             };
         }
         let name = file.name();
-        let record = self.records.get(&name);
-        if let Some(r) = record
+        let record = self.records.get(&name).cloned();
+        if let Some(r) = &record
             && r.complete
             && r.size == file.size
             && r.modified == file.modified
@@ -287,12 +377,11 @@ impl<'a> Run<'a> {
         match record {
             Some(r) if r.hash == hash && r.complete => {
                 // Touched but not changed: only the record's time is new.
-                let state = FileState {
+                self.write_record(&FileState {
                     size: file.size,
                     modified: file.modified,
-                    ..r.clone()
-                };
-                self.write_record(&state);
+                    ..r
+                });
                 self.report.files_unchanged += 1;
                 Plan::Skip
             }
@@ -311,52 +400,6 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn prune(&mut self, input: &[InputFile]) -> Result<()> {
-        let present: HashSet<String> = input.iter().map(InputFile::name).collect();
-        let gone: Vec<String> = self
-            .records
-            .keys()
-            .filter(|path| !present.contains(*path) && !Path::new(path).exists())
-            .cloned()
-            .collect();
-        for path in gone {
-            self.writer
-                .delete_term(Term::from_field_text(self.fields.path, &path));
-            self.writer
-                .delete_term(Term::from_field_text(self.fields.file_key, &path));
-            self.records.remove(&path);
-            self.report.files_pruned += 1;
-        }
-        Ok(())
-    }
-
-    /// Body hashes of the indexed articles, except those of files about to be replaced.
-    fn load_seen_bodies(&mut self, replaced: &[&str]) -> Result<()> {
-        let searcher = self.index.searcher();
-        let mut excluded: HashSet<tantivy::DocAddress> = HashSet::new();
-        for path in replaced {
-            let query = TermQuery::new(
-                Term::from_field_text(self.fields.path, path),
-                IndexRecordOption::Basic,
-            );
-            excluded.extend(searcher.search(&query, &DocSetCollector)?);
-        }
-        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-            let Some(column) = segment.fast_fields().u64("body_hash").ok() else {
-                continue;
-            };
-            for doc in segment.doc_ids_alive() {
-                if excluded.contains(&tantivy::DocAddress::new(ord as u32, doc)) {
-                    continue;
-                }
-                if let Some(hash) = column.first(doc) {
-                    self.seen_bodies.insert(hash);
-                }
-            }
-        }
-        Ok(())
-    }
-
     fn read_file(&mut self, file: &InputFile, plan: Plan, progress: &ProgressBar) -> Result<()> {
         let (hash, skip_lines) = match plan {
             Plan::Skip => {
@@ -367,27 +410,32 @@ impl<'a> Run<'a> {
                 if replaces {
                     self.report.files_replaced += 1;
                 }
-                self.writer
-                    .delete_term(Term::from_field_text(self.fields.path, &file.name()));
+                if !file.is_stdin() {
+                    self.forget_file(&file.name())?;
+                }
                 (hash, 0)
             }
             Plan::Resume { hash, lines_done } => (hash, lines_done),
         };
         self.report.files_read += 1;
-        let mut state = FileState {
-            path: file.name(),
-            size: file.size,
-            modified: file.modified,
-            hash,
-            complete: false,
-            lines_done: skip_lines,
-        };
+        if !file.is_stdin() {
+            self.current = Some(FileState {
+                path: file.name(),
+                size: file.size,
+                modified: file.modified,
+                hash,
+                complete: false,
+                lines_done: skip_lines,
+            });
+        }
         let mut failure = None;
         files::read_articles(file, skip_lines, progress, |item| {
             let result = match item {
                 Ok((line, article)) => {
-                    state.lines_done = line;
-                    self.add_article(&article, file, &state)
+                    if let Some(current) = &mut self.current {
+                        current.lines_done = line;
+                    }
+                    self.add_article(&article).map(|_| ())
                 }
                 Err(skipped) => {
                     self.report.skipped.push(skipped);
@@ -405,40 +453,42 @@ impl<'a> Run<'a> {
         if let Some(e) = failure {
             return Err(e);
         }
-        if !file.is_stdin() {
+        if let Some(mut state) = self.current.take() {
             state.complete = true;
             self.write_record(&state);
         }
         Ok(())
     }
 
-    fn add_article(
-        &mut self,
-        article: &Article,
-        file: &InputFile,
-        state: &FileState,
-    ) -> Result<()> {
+    /// Adds an article, replacing any article with the same id. Returns false, adding
+    /// nothing, when an article with the same text is already indexed.
+    pub fn add_article(&mut self, article: &Article) -> Result<bool> {
         if article.passages.is_empty() {
             self.report.skipped.push(Skipped {
-                place: file.name(),
+                place: if article.path.is_empty() {
+                    article.id.clone()
+                } else {
+                    article.path.clone()
+                },
                 reason: format!("\"{}\" has no paragraphs after clean-up", article.title),
             });
-            return Ok(());
+            return Ok(false);
         }
         let body_hash = article.body_hash();
         if !self.seen_bodies.insert(body_hash) {
             self.report.duplicates += 1;
-            return Ok(());
+            return Ok(false);
         }
         let f = &self.fields;
-        if self.had_passages && article.id != article.path {
+        let article_key = xxhash_rust::xxh3::xxh3_64(article.id.as_bytes());
+        let seen_id = !self.added_ids.insert(article_key);
+        if self.had_passages || seen_id {
             self.writer
                 .delete_term(Term::from_field_text(f.article_id, &article.id));
         }
         let title = normalize(&article.title);
         let source = normalize(&article.source);
         let date = crate::dates::to_datetime(&article.date);
-        let article_key = xxhash_rust::xxh3::xxh3_64(article.id.as_bytes());
         for passage in &article.passages {
             let mut doc = TantivyDocument::new();
             doc.add_text(f.kind, KIND_PASSAGE);
@@ -474,12 +524,12 @@ impl<'a> Run<'a> {
         self.report.passages += article.passages.len();
         self.since_commit += 1;
         if self.since_commit >= self.commit_every {
-            if !file.is_stdin() {
-                self.write_record(state);
+            if let Some(state) = self.current.clone() {
+                self.write_record(&state);
             }
             self.commit()?;
         }
-        Ok(())
+        Ok(true)
     }
 
     fn write_record(&mut self, state: &FileState) {
@@ -493,26 +543,32 @@ impl<'a> Run<'a> {
             f.file_state,
             serde_json::to_string(state).expect("a file record serialises"),
         );
-        // A record only fails to queue when the writer is gone, which the next commit reports.
+        // Queuing fails only when the writer is gone, which the next commit reports.
         let _ = self.writer.add_document(doc);
         self.records.insert(state.path.clone(), state.clone());
     }
 
-    fn commit(&mut self) -> Result<()> {
+    /// Makes everything added so far durable and visible to new searches.
+    pub fn commit(&mut self) -> Result<()> {
         self.writer.commit()?;
         self.since_commit = 0;
-        self.had_passages = true;
         Ok(())
     }
 
-    fn finish(mut self, started: Instant) -> Result<IndexReport> {
+    /// What the run has done so far.
+    pub fn report(&self) -> &IndexReport {
+        &self.report
+    }
+
+    /// Commits, waits for segment merges, and reports.
+    pub fn finish(mut self) -> Result<IndexReport> {
         self.commit()?;
         self.writer.wait_merging_threads()?;
         self.index.reload()?;
-        let counts = crate::stats::counts(self.index)?;
+        let counts = crate::stats::counts(&self.index)?;
         self.report.total_articles = counts.articles;
         self.report.total_passages = counts.passages;
-        self.report.seconds = started.elapsed().as_secs_f64();
+        self.report.seconds = self.started.elapsed().as_secs_f64();
         self.report.index_bytes = self.index.size_on_disk();
         Ok(self.report)
     }
