@@ -5,16 +5,26 @@
 //! - indexing: [`files`] → [`articles`] → [`passages`] → [`analysis`] → [`index`];
 //! - searching: [`query`] → [`analysis`] → [`search`] (hits) → [`highlight`] → [`printer`].
 //!
-//! ```no_run
+//! ```
 //! use gonghui::{Index, SearchOptions};
 //! use gonghui::index::writer::{index_paths, IndexOptions};
 //!
 //! # fn main() -> gonghui::Result<()> {
-//! index_paths("index".as_ref(), &["corpus".into()], &IndexOptions::default())?;
-//! let index = Index::open("index")?;
+//! # let dir = tempfile::tempdir().unwrap();
+//! # let dir = dir.path();
+//! // Index a folder of pages (or JSON Lines) into the index directory `dir`.
+//! let report = index_paths(dir, &["corpus".into()], &IndexOptions::default())?;
+//! assert_eq!(report.passages, 24);
+//!
+//! let index = Index::open(dir)?;
 //! let results = index.search("志愿者", &SearchOptions::default())?;
+//! assert_eq!(results.total, 9);
 //! for hit in &results.hits {
-//!     println!("{} ¶{}: {:?}", hit.article.title, hit.passage.para, hit.highlights);
+//!     let text: Vec<char> = hit.passage.text.chars().collect();
+//!     for &(start, end) in &hit.highlights {
+//!         // Highlights are character offsets into the passage text.
+//!         assert_eq!(text[start..end].iter().collect::<String>(), "志愿者");
+//!     }
 //! }
 //! # Ok(())
 //! # }

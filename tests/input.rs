@@ -135,9 +135,12 @@ fn bad_input_is_reported_and_the_rest_is_searchable() {
     std::fs::write(input.join("news.jsonl"), jsonl.join("\n")).unwrap();
 
     let index_dir = dir.path().join("index");
-    let report =
-        gonghui::index::writer::index_paths(&index_dir, std::slice::from_ref(&input), &Default::default())
-            .unwrap();
+    let report = gonghui::index::writer::index_paths(
+        &index_dir,
+        std::slice::from_ref(&input),
+        &Default::default(),
+    )
+    .unwrap();
     let places: Vec<String> = report.skipped.iter().map(|s| s.to_string()).collect();
     let news = input.join("news.jsonl").display().to_string();
     assert!(

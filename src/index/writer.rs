@@ -136,18 +136,23 @@ pub fn index_paths(dir: &Path, paths: &[PathBuf], options: &IndexOptions) -> Res
 
 /// An indexing run: holds the index's writer lock until [`Indexer::finish`].
 ///
-/// ```no_run
+/// ```
 /// use gonghui::articles::Article;
 /// use gonghui::index::writer::{IndexOptions, Indexer};
 ///
 /// # fn main() -> gonghui::Result<()> {
-/// let mut indexer = Indexer::open("index".as_ref(), &IndexOptions::default())?;
+/// # let dir = tempfile::tempdir().unwrap();
+/// let mut indexer = Indexer::open(dir.path(), &IndexOptions::default())?;
 /// let mut article = Article::new("gr-2022-05-01-1", "劳模风采", "王师傅扎根一线三十年。\n他带出了三十名徒弟。");
 /// article.source = "工人日报".into();
 /// article.date = "2022-05-01".into();
 /// indexer.add_article(&article)?;
 /// let report = indexer.finish()?;
-/// println!("{} passages", report.total_passages);
+/// assert_eq!(report.total_passages, 2);
+///
+/// let index = gonghui::Index::open(dir.path())?;
+/// let results = index.search("徒弟", &Default::default())?;
+/// assert_eq!(results.hits[0].article.source, "工人日报");
 /// # Ok(())
 /// # }
 /// ```

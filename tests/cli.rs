@@ -1,0 +1,274 @@
+//! The command line as scripts use it: JSON Lines, exit codes, paging, batch mode.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn gonghui() -> Command {
+    Command::cargo_bin("gonghui").unwrap()
+}
+
+fn corpus() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
+}
+
+/// A temporary index of the seed article, built with the CLI.
+fn seed_index() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    gonghui()
+        .args(["index", "--index"])
+        .arg(dir.path())
+        .arg(corpus())
+        .assert()
+        .success();
+    dir
+}
+
+fn search(index: &Path, args: &[&str]) -> (i32, Vec<Value>, String) {
+    let output = gonghui()
+        .arg("search")
+        .args(args)
+        .arg("--index")
+        .arg(index)
+        .output()
+        .unwrap();
+    let lines = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every stdout line is JSON"))
+        .collect();
+    (
+        output.status.code().unwrap(),
+        lines,
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn chars(text: &str, start: u64, end: u64) -> String {
+    text.chars()
+        .skip(start as usize)
+        .take((end - start) as usize)
+        .collect()
+}
+
+#[test]
+fn json_lines_follow_the_schema_and_offsets_fit_the_text() {
+    let index = seed_index();
+    let (code, lines, stderr) = search(index.path(), &["志愿者", "--json", "-n", "0"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (summary, hits) = lines.split_last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["version"], 1);
+    assert_eq!(summary["query"], "志愿者");
+    assert_eq!(summary["total"], 9);
+    assert_eq!(summary["returned"], 9);
+    assert!(summary["elapsed_ms"].as_f64().unwrap() >= 0.0);
+    for (i, hit) in hits.iter().enumerate() {
+        assert_eq!(hit["type"], "hit");
+        assert_eq!(hit["rank"], i as u64 + 1);
+        assert!(hit["score"].as_f64().unwrap() > 0.0);
+        for key in ["id", "title", "source", "date", "url", "path"] {
+            assert!(hit["article"][key].is_string(), "article.{key}");
+        }
+        assert_eq!(hit["article"]["date"], "2021-11-03");
+        assert!(hit["passage"]["para"].as_u64().unwrap() >= 1);
+        assert!(hit["passage"]["section"].is_string());
+        let text = hit["passage"]["text"].as_str().unwrap();
+        let highlights = hit["highlights"].as_array().unwrap();
+        assert!(!highlights.is_empty());
+        for span in highlights {
+            let (s, e) = (span[0].as_u64().unwrap(), span[1].as_u64().unwrap());
+            assert_eq!(chars(text, s, e), "志愿者");
+        }
+    }
+}
+
+#[test]
+fn exit_codes_as_grep() {
+    let index = seed_index();
+    let (code, lines, _) = search(index.path(), &["区块链", "--json"]);
+    assert_eq!(code, 1);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["total"], 0);
+
+    for bad in [
+        &["\"疫情", "--json"][..],
+        &["-"],
+        &["foo:bar"],
+        &["工会", "--from", "2022-01-01", "--to", "2021-01-01"],
+        &["工会", "--from", "昨天"],
+    ] {
+        let (code, lines, stderr) = search(index.path(), bad);
+        assert_eq!(code, 2, "{bad:?}");
+        assert!(lines.is_empty(), "nothing on stdout for {bad:?}");
+        assert!(
+            stderr.starts_with("gonghui: ") && stderr.lines().count() == 1,
+            "{stderr}"
+        );
+    }
+    let missing = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = search(&missing.path().join("none"), &["工会"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no index at"), "{stderr}");
+}
+
+#[test]
+fn paging_count_and_per_article() {
+    let index = seed_index();
+    let (_, all, _) = search(index.path(), &["工会", "--json", "-n", "0"]);
+    let total = all.last().unwrap()["total"].as_u64().unwrap();
+    assert_eq!(all.len() as u64, total + 1);
+    let (_, page, _) = search(
+        index.path(),
+        &["工会", "--json", "-n", "3", "--offset", "3"],
+    );
+    assert_eq!(page.len(), 4);
+    for (got, want) in page[..3].iter().zip(&all[3..6]) {
+        assert_eq!(got, want);
+    }
+    assert_eq!(page[3]["total"], total);
+    assert_eq!(page[3]["returned"], 3);
+
+    let out = gonghui()
+        .args(["search", "工会", "--count", "--index"])
+        .arg(index.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        total.to_string()
+    );
+
+    let (_, per_article, _) = search(index.path(), &["工会", "--json", "--per-article", "2"]);
+    assert_eq!(per_article.len(), 3, "one article, two passages, a summary");
+    assert_eq!(per_article[0], all[0]);
+}
+
+#[test]
+fn batch_queries_pay_start_up_once() {
+    let index = seed_index();
+    let output = gonghui()
+        .args(["search", "--queries", "-", "--index"])
+        .arg(index.path())
+        .write_stdin("志愿者\n\n区块链\n工会 -志愿者\n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let lines: Vec<Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let summaries: Vec<&Value> = lines.iter().filter(|l| l["type"] == "summary").collect();
+    let queries: Vec<&str> = summaries
+        .iter()
+        .map(|s| s["query"].as_str().unwrap())
+        .collect();
+    assert_eq!(queries, ["志愿者", "区块链", "工会 -志愿者"]);
+    assert_eq!(summaries[1]["total"], 0);
+
+    let output = gonghui()
+        .args(["search", "--queries", "-", "--index"])
+        .arg(index.path())
+        .write_stdin("志愿者\n\"未闭合\n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let last: Value = serde_json::from_str(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .last()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(last["type"], "error");
+    assert_eq!(last["query"], "\"未闭合");
+}
+
+#[test]
+fn text_output_marks_matches_without_colour() {
+    let index = seed_index();
+    let output = gonghui()
+        .args(["search", "志愿者", "-n", "1", "--color", "never", "--index"])
+        .arg(index.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("1. 抗疫一线"), "{text}");
+    assert!(text.contains("【志愿者】"));
+    assert!(!text.contains('\x1b'));
+    let output = gonghui()
+        .args([
+            "search",
+            "志愿者",
+            "-n",
+            "1",
+            "--color",
+            "always",
+            "--index",
+        ])
+        .arg(index.path())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("\x1b[1;31m志愿者")
+    );
+}
+
+#[test]
+fn stats_and_parse() {
+    let index = seed_index();
+    let output = gonghui()
+        .args(["stats", "--json", "--index"])
+        .arg(index.path())
+        .output()
+        .unwrap();
+    let stats: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(stats["articles"], 1);
+    assert_eq!(stats["passages"], 24);
+    assert_eq!(stats["sources"][0]["source"], "甘肃工人报");
+    assert_eq!(stats["date_from"], "2021-11-03");
+    assert!(stats["index_bytes"].as_u64().unwrap() > 0);
+    assert!(stats["analyzer"]["dictionary_words"].as_u64().unwrap() > 300_000);
+
+    let output = gonghui().arg("parse").arg(corpus()).output().unwrap();
+    assert!(output.status.success());
+    let article: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(article["sections"].as_array().unwrap().len(), 7);
+    assert_eq!(article["passages"].as_array().unwrap().len(), 24);
+}
+
+#[test]
+fn first_search_builds_the_default_index_from_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("corpus")).unwrap();
+    for entry in std::fs::read_dir(corpus()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(
+            &path,
+            dir.path().join("corpus").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    let output = gonghui()
+        .current_dir(dir.path())
+        .args(["search", "志愿者", "--color", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("building it from corpus/")
+    );
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("【志愿者】")
+    );
+    assert!(dir.path().join("index/meta.json").exists());
+}
