@@ -275,7 +275,8 @@ impl Index {
         self.reader.searcher()
     }
 
-    pub(crate) fn dictionary(&self) -> &QueryDictionary {
+    /// The dictionary queries are cut with.
+    pub fn dictionary(&self) -> &QueryDictionary {
         &self.dictionary
     }
 }

@@ -6,7 +6,9 @@
 //! words and the whole term add to the score so that whole-word and as-typed matches rank first.
 
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 
 use super::{Node, Scope};
@@ -15,6 +17,9 @@ use crate::analysis::grams::Needle;
 use crate::analysis::{normalize, query_words};
 use crate::error::{Error, Result};
 use crate::index::schema::{Fields, KIND_PASSAGE};
+
+/// Score added when a term cut into several words occurs as typed.
+const LITERAL_BONUS: f32 = 100.0;
 
 /// Weight of a match in the section heading, relative to one in the passage text.
 const SECTION_WEIGHT: f32 = 0.3;
@@ -190,7 +195,9 @@ impl Builder<'_> {
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if words.len() > 1 {
-            clauses.push((Occur::Should, self.contains(&whole, scope)));
+            // A bonus larger than any BM25 sum: passages with the term as typed come first.
+            let literal = ConstScoreQuery::new(self.contains(&whole, scope), LITERAL_BONUS);
+            clauses.push((Occur::Should, Box::new(literal)));
         }
         if scope == Scope::Default && !word_texts.is_empty() {
             clauses.push((Occur::Should, self.word_scores(&word_texts)));

@@ -1,0 +1,171 @@
+//! Queries as people type them: ranking of whole words, normalisation, the user dictionary,
+//! and indexes made with another analyzer.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use gonghui::articles::Article;
+use gonghui::index::writer::{IndexOptions, Indexer, index_paths};
+use gonghui::{Error, Index, SearchOptions};
+
+fn index_of(dir: &Path, bodies: &[&str], options: &IndexOptions) -> Index {
+    let mut indexer = Indexer::open(dir, options).unwrap();
+    for (i, body) in bodies.iter().enumerate() {
+        indexer
+            .add_article(&Article::new(&format!("a{i}"), "标题", body))
+            .unwrap();
+    }
+    indexer.finish().unwrap();
+    Index::open(dir).unwrap()
+}
+
+fn ids(index: &Index, query: &str) -> Vec<String> {
+    let all = SearchOptions {
+        limit: 0,
+        ..SearchOptions::default()
+    };
+    index
+        .search(query, &all)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.article.id)
+        .collect()
+}
+
+#[test]
+fn whole_words_rank_above_matches_across_words() {
+    let dir = tempfile::tempdir().unwrap();
+    // jieba cuts the first as 工会 | 议题: 会议 occurs only across two words.
+    let index = index_of(
+        dir.path(),
+        &["今天讨论工会议题工作安排。", "今天召开会议讨论工作安排。"],
+        &IndexOptions::default(),
+    );
+    assert_eq!(ids(&index, "会议"), ["a1", "a0"]);
+}
+
+#[test]
+fn traditional_and_full_width_queries_with_highlights_on_the_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = index_of(
+        dir.path(),
+        &[
+            "各地誌願者服務社區。",
+            "志愿者走进工会。",
+            "ＣＯＶＩＤ－１９疫苗接种。",
+        ],
+        &IndexOptions::default(),
+    );
+    assert_eq!(ids(&index, "誌願者"), ids(&index, "志愿者"));
+    assert_eq!(ids(&index, "志愿者").len(), 2);
+    assert_eq!(ids(&index, "工會"), ["a1"]);
+    assert_eq!(ids(&index, "covid-19"), ["a2"]);
+    assert_eq!(ids(&index, "“疫苗接种”\u{3000}ＣＯＶＩＤ"), ["a2"]);
+
+    let results = index
+        .search("志愿者服务", &SearchOptions::default())
+        .unwrap();
+    let hit = results.hits.iter().find(|h| h.article.id == "a0").unwrap();
+    assert_eq!(hit.highlights, vec![(2, 7)]);
+    let shown: String = hit.passage.text.chars().skip(2).take(5).collect();
+    assert_eq!(shown, "誌願者服務");
+}
+
+#[test]
+fn a_user_dictionary_is_used_by_index_and_queries() {
+    let dir = tempfile::tempdir().unwrap();
+    let dict = dir.path().join("union.dict");
+    // BOM and CRLF, as editors on Windows save them; one word without a frequency.
+    std::fs::write(&dict, "\u{feff}职代会 1000 n\r\n娘家人\r\n# a comment\r\n").unwrap();
+    let index_dir = dir.path().join("index");
+    let options = IndexOptions {
+        user_dict: Some(dict.clone()),
+        ..IndexOptions::default()
+    };
+    let index = index_of(
+        &index_dir,
+        &["召开职代会审议方案。", "当好职工娘家人。"],
+        &options,
+    );
+    assert_eq!(index.config().analyzer.user_words, 2);
+    let words: Vec<&str> = gonghui::analysis::query_words(index.dictionary(), "职代会");
+    assert_eq!(words, ["职代会"]);
+    assert_eq!(ids(&index, "职代会"), ["a0"]);
+    drop(index);
+
+    // Another dictionary on the same index is refused; --rebuild takes it.
+    let other = dir.path().join("other.dict");
+    std::fs::write(&other, "劳模工匠 500\n").unwrap();
+    let refused = Indexer::open(
+        &index_dir,
+        &IndexOptions {
+            user_dict: Some(other.clone()),
+            ..IndexOptions::default()
+        },
+    );
+    match refused {
+        Err(Error::Incompatible(message)) => assert!(message.contains("--rebuild"), "{message}"),
+        other => panic!("expected a refusal, got {:?}", other.err()),
+    }
+    let rebuilt = IndexOptions {
+        user_dict: Some(other),
+        rebuild: true,
+        ..IndexOptions::default()
+    };
+    index_paths(&index_dir, &[], &rebuilt).unwrap();
+    assert_eq!(
+        Index::open(&index_dir)
+            .unwrap()
+            .config()
+            .analyzer
+            .user_words,
+        1
+    );
+}
+
+#[test]
+fn an_index_made_with_another_analyzer_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    index_of(dir.path(), &["工会。"], &IndexOptions::default());
+    let config_path = dir.path().join("gonghui.json");
+    let config = std::fs::read_to_string(&config_path).unwrap();
+    std::fs::write(
+        &config_path,
+        config.replace("\"normalization\": 1", "\"normalization\": 0"),
+    )
+    .unwrap();
+    match Index::open(dir.path()) {
+        Err(Error::Incompatible(message)) => {
+            assert!(message.contains("gonghui index --rebuild"), "{message}")
+        }
+        other => panic!("expected a refusal, got {:?}", other.err()),
+    }
+    let output = Command::cargo_bin("gonghui")
+        .unwrap()
+        .args(["search", "工会", "--index"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("rebuild")
+    );
+}
+
+#[test]
+fn analyze_explains_a_query() {
+    let dir = tempfile::tempdir().unwrap();
+    index_of(dir.path(), &["工会。"], &IndexOptions::default());
+    let output = Command::cargo_bin("gonghui")
+        .unwrap()
+        .args(["analyze", "全國總工會", "--index"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("normalised  全国总工会"), "{text}");
+    assert!(text.contains("总工会"));
+}
