@@ -104,7 +104,8 @@ fn is_broken(paragraph: &str, next: &str) -> bool {
         || open_balance(next) < 0
 }
 
-fn join_into(paragraph: &mut String, next: &str) {
+/// Appends a line or block to a paragraph, with a space only between two Latin words.
+pub(crate) fn join_into(paragraph: &mut String, next: &str) {
     let ascii_word_edge = paragraph
         .chars()
         .last()

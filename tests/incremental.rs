@@ -58,13 +58,13 @@ fn reindexing_adds_nothing_then_changes_replace_and_prune_removes() {
     copy_dir(&sample, &pages);
     let index = dir.path().join("index");
 
-    let first = run(&index, &[pages.clone()], false);
+    let first = run(&index, std::slice::from_ref(&pages), false);
     assert_eq!(first.files_read, 200);
     let before = passages(&index);
     assert_no_duplicates(&before);
     assert_eq!(before.len(), first.total_passages);
 
-    let again = run(&index, &[pages.clone()], false);
+    let again = run(&index, std::slice::from_ref(&pages), false);
     assert_eq!(
         (again.files_read, again.files_unchanged, again.articles),
         (0, 200, 0)
@@ -76,7 +76,7 @@ fn reindexing_adds_nothing_then_changes_replace_and_prune_removes() {
     let touched = pages.join("xwlb-VIDE1355098151569351.txt");
     let text = std::fs::read_to_string(&touched).unwrap();
     std::fs::write(&touched, &text).unwrap();
-    let after_touch = run(&index, &[pages.clone()], false);
+    let after_touch = run(&index, std::slice::from_ref(&pages), false);
     assert_eq!(
         (after_touch.files_read, after_touch.files_unchanged),
         (0, 200)
@@ -88,7 +88,7 @@ fn reindexing_adds_nothing_then_changes_replace_and_prune_removes() {
         format!("{text}\n\n工会新增一段关于龙舟赛的报道。\n"),
     )
     .unwrap();
-    let changed = run(&index, &[pages.clone()], false);
+    let changed = run(&index, std::slice::from_ref(&pages), false);
     assert_eq!((changed.files_read, changed.files_replaced), (1, 1));
     let after_change = passages(&index);
     assert_no_duplicates(&after_change);
@@ -101,10 +101,10 @@ fn reindexing_adds_nothing_then_changes_replace_and_prune_removes() {
 
     // Deleted: kept until --prune.
     std::fs::remove_file(&touched).unwrap();
-    let kept = run(&index, &[pages.clone()], false);
+    let kept = run(&index, std::slice::from_ref(&pages), false);
     assert_eq!(kept.files_pruned, 0);
     assert_eq!(passages(&index).len(), after_change.len());
-    let pruned = run(&index, &[pages.clone()], true);
+    let pruned = run(&index, std::slice::from_ref(&pages), true);
     assert_eq!(pruned.files_pruned, 1);
     let after_prune = passages(&index);
     let id = touched.display().to_string();

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{Article, Meta, parse_date};
+use super::{Article, parse_date};
 
 #[derive(Deserialize)]
 struct Record {
@@ -44,7 +44,7 @@ pub fn parse(line: &str, path: &str, line_number: usize) -> Result<Article, Stri
         .as_deref()
         .and_then(parse_date)
         .unwrap_or_default();
-    let meta = Meta {
+    let article = Article {
         id,
         title,
         source: record.source.unwrap_or_default().trim().to_string(),
@@ -52,11 +52,9 @@ pub fn parse(line: &str, path: &str, line_number: usize) -> Result<Article, Stri
         time,
         url: record.url.unwrap_or_default(),
         path: path.to_string(),
+        ..Article::default()
     };
-    Ok(Article::from_parts(
-        meta,
-        body.split('\n').map(str::to_string),
-    ))
+    Ok(article.with_body(body.split('\n').map(str::to_string)))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ pub use crate::dates::{parse_date, parse_time};
 use crate::passages::Passage;
 
 /// One article, as it will be indexed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Article {
     /// The record's id (JSON Lines) or the file's path (pages).
     pub id: String,
@@ -32,34 +32,24 @@ impl Article {
     /// An article from its id, title and body (paragraphs separated by `\n`), cleaned up as
     /// indexing does; set `source`, `date` and the other fields as needed.
     pub fn new(id: &str, title: &str, body: &str) -> Article {
-        let meta = Meta {
+        Article {
             id: id.to_string(),
             title: title.trim().to_string(),
-            ..Meta::default()
-        };
-        Article::from_parts(meta, body.split('\n').map(str::to_string))
+            ..Article::default()
+        }
+        .with_body(body.split('\n').map(str::to_string))
     }
 
-    /// Builds an article from its metadata and the raw blocks of its body.
-    pub(crate) fn from_parts(meta: Meta, blocks: impl IntoIterator<Item = String>) -> Article {
-        let passages = crate::passages::split(blocks);
-        let mut sections: Vec<String> = Vec::new();
-        for passage in &passages {
-            if !passage.section.is_empty() && sections.last() != Some(&passage.section) {
-                sections.push(passage.section.clone());
+    /// Sets the passages and sections from the raw blocks of the body.
+    pub(crate) fn with_body(mut self, blocks: impl IntoIterator<Item = String>) -> Article {
+        self.passages = crate::passages::split(blocks);
+        self.sections.clear();
+        for passage in &self.passages {
+            if !passage.section.is_empty() && self.sections.last() != Some(&passage.section) {
+                self.sections.push(passage.section.clone());
             }
         }
-        Article {
-            id: meta.id,
-            title: meta.title,
-            source: meta.source,
-            date: meta.date,
-            time: meta.time,
-            url: meta.url,
-            path: meta.path,
-            sections,
-            passages,
-        }
+        self
     }
 
     /// A hash of the normalised body, to recognise the same article met twice.
@@ -78,16 +68,4 @@ impl Article {
         }
         hasher.digest()
     }
-}
-
-/// Article metadata as read from a page or a record.
-#[derive(Debug, Default)]
-pub(crate) struct Meta {
-    pub id: String,
-    pub title: String,
-    pub source: String,
-    pub date: String,
-    pub time: String,
-    pub url: String,
-    pub path: String,
 }

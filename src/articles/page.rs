@@ -1,7 +1,8 @@
 //! Article pages saved as text: a title line, a metadata line such as
 //! `甘肃工人报 2021-11-03 00:45 大字`, then body paragraphs separated by blank lines.
 
-use super::{Article, Meta, parse_date, parse_time};
+use super::{Article, parse_date, parse_time};
+use crate::passages::join_into;
 
 /// Longest line, in characters, read as the metadata line.
 const META_MAX_CHARS: usize = 100;
@@ -14,26 +15,26 @@ pub fn parse(text: &str, path: &str) -> Article {
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or_default();
-    let mut meta = Meta {
+    let mut article = Article {
         id: path.to_string(),
         title: title.to_string(),
         path: path.to_string(),
-        ..Meta::default()
+        ..Article::default()
     };
 
     let mut body: Vec<&str> = lines.collect();
     let first = body.iter().position(|l| !l.trim().is_empty());
     if let Some(i) = first
-        && read_meta_line(body[i], &mut meta)
+        && read_meta_line(body[i], &mut article)
     {
         body.drain(..=i);
     }
-    Article::from_parts(meta, blocks(&body))
+    article.with_body(blocks(&body))
 }
 
 /// Reads `SOURCE DATE [TIME] [page UI words]` into `meta`; false when the line is not one.
 /// Words after the date and time (大字, 打印, 关闭...) are the page's buttons and are dropped.
-fn read_meta_line(line: &str, meta: &mut Meta) -> bool {
+fn read_meta_line(line: &str, meta: &mut Article) -> bool {
     let line = line.trim();
     if line.chars().count() > META_MAX_CHARS {
         return false;
@@ -76,18 +77,7 @@ fn blocks(lines: &[&str]) -> Vec<String> {
             }
             continue;
         }
-        let ascii_edge = current
-            .chars()
-            .last()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-            && line
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphanumeric());
-        if ascii_edge {
-            current.push(' ');
-        }
-        current.push_str(line);
+        join_into(&mut current, line);
     }
     if !current.is_empty() {
         blocks.push(current);
