@@ -1,10 +1,10 @@
 //! What an index holds: counts, sources, date span, size and analyzer configuration.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use tantivy::collector::Count;
-use tantivy::query::TermQuery;
+use tantivy::query::{EnableScoring, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Term};
 
@@ -12,8 +12,7 @@ use crate::analysis::AnalyzerConfig;
 use crate::dates::from_datetime;
 use crate::error::Result;
 use crate::index::Index;
-use crate::index::schema::KIND_FILE;
-use crate::query::build::all_passages;
+use crate::index::schema::{KIND_ARTICLE, KIND_FILE, KIND_PASSAGE};
 
 /// Articles and passages in an index.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -48,16 +47,21 @@ pub struct Stats {
     pub analyzer: AnalyzerConfig,
 }
 
-/// Calls `f` with each live passage document of every segment.
-fn for_each_passage(
+fn kind(index: &Index, kind: &str) -> TermQuery {
+    TermQuery::new(
+        Term::from_field_text(index.fields().kind, kind),
+        IndexRecordOption::Basic,
+    )
+}
+
+/// Calls `f` with each live document of a kind, in every segment.
+fn for_each_of_kind(
     index: &Index,
+    kind_name: &str,
     mut f: impl FnMut(&tantivy::SegmentReader, DocId),
 ) -> Result<()> {
     let searcher = index.searcher();
-    let passages = all_passages(index.fields());
-    let weight = passages.weight(tantivy::query::EnableScoring::disabled_from_searcher(
-        &searcher,
-    ))?;
+    let weight = kind(index, kind_name).weight(EnableScoring::disabled_from_searcher(&searcher))?;
     for reader in searcher.segment_readers() {
         weight.for_each_no_score(reader, &mut |docs| {
             for &doc in docs {
@@ -70,33 +74,26 @@ fn for_each_passage(
 
 /// Counts the articles and passages of an index.
 pub fn counts(index: &Index) -> Result<Counts> {
-    let passages = index
-        .searcher()
-        .search(all_passages(index.fields()).as_ref(), &Count)?;
-    let mut articles = HashSet::new();
-    for_each_passage(index, |reader, doc| {
-        if let Some(key) = reader
-            .fast_fields()
-            .u64("article_key")
-            .ok()
-            .and_then(|c| c.first(doc))
-        {
-            articles.insert(key);
-        }
-    })?;
+    let searcher = index.searcher();
     Ok(Counts {
-        articles: articles.len(),
-        passages,
+        articles: searcher.search(&kind(index, KIND_ARTICLE), &Count)?,
+        passages: searcher.search(&kind(index, KIND_PASSAGE), &Count)?,
     })
+}
+
+fn article_key(reader: &tantivy::SegmentReader, doc: DocId) -> Option<u64> {
+    reader.fast_fields().u64("article_key").ok()?.first(doc)
 }
 
 impl Index {
     /// What the index holds.
     pub fn stats(&self) -> Result<Stats> {
         let counts = counts(self)?;
-        let mut by_source: BTreeMap<String, (HashSet<u64>, usize)> = BTreeMap::new();
+        // Articles carry the source and date; passages count towards their article's source.
+        let mut source_of: HashMap<u64, String> = HashMap::new();
+        let mut by_source: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         let mut dates: Option<(tantivy::DateTime, tantivy::DateTime)> = None;
-        for_each_passage(self, |reader, doc| {
+        for_each_of_kind(self, KIND_ARTICLE, |reader, doc| {
             let fast = reader.fast_fields();
             let mut source = String::new();
             if let Ok(Some(column)) = fast.str("source_name")
@@ -104,10 +101,9 @@ impl Index {
             {
                 let _ = column.ord_to_str(ord, &mut source);
             }
-            let entry = by_source.entry(source).or_default();
-            entry.1 += 1;
-            if let Some(key) = fast.u64("article_key").ok().and_then(|c| c.first(doc)) {
-                entry.0.insert(key);
+            by_source.entry(source.clone()).or_default().0 += 1;
+            if let Some(key) = article_key(reader, doc) {
+                source_of.insert(key, source);
             }
             if let Some(date) = fast.date("date").ok().and_then(|c| c.first(doc)) {
                 dates = Some(match dates {
@@ -116,22 +112,21 @@ impl Index {
                 });
             }
         })?;
+        for_each_of_kind(self, KIND_PASSAGE, |reader, doc| {
+            if let Some(source) = article_key(reader, doc).and_then(|key| source_of.get(&key)) {
+                by_source.entry(source.clone()).or_default().1 += 1;
+            }
+        })?;
         let mut sources: Vec<SourceCount> = by_source
             .into_iter()
             .map(|(source, (articles, passages))| SourceCount {
                 source,
-                articles: articles.len(),
+                articles,
                 passages,
             })
             .collect();
         sources.sort_by(|a, b| b.articles.cmp(&a.articles).then(a.source.cmp(&b.source)));
-        let files = self.searcher().search(
-            &TermQuery::new(
-                Term::from_field_text(self.fields().kind, KIND_FILE),
-                IndexRecordOption::Basic,
-            ),
-            &Count,
-        )?;
+        let files = self.searcher().search(&kind(self, KIND_FILE), &Count)?;
         Ok(Stats {
             articles: counts.articles,
             passages: counts.passages,

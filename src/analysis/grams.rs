@@ -1,10 +1,13 @@
 //! Character grams: the recall path of the index.
 //!
-//! Every Han character is indexed as a unigram and, with the character after it, as a bigram;
-//! every run of other letters and digits is one token. Each gram's position is its character
-//! offset in the passage. A string of Han characters of any length is then found exactly by a
-//! phrase of grams with character offsets, whatever jieba made of the passage: 疫 inside 疫情,
-//! 工会 inside 总工会, a name that jieba splits. Punctuation and white space are not tokens.
+//! Every Han character is indexed, with the character after it, as a bigram; every run of
+//! other letters and digits as one word; and the Han characters at the start and end of a run
+//! of Han on their own. Each gram's position is its character offset in the passage. A string
+//! of two or more Han characters is then found exactly by a phrase of bigrams with character
+//! offsets, whatever jieba made of the passage: 工会 inside 总工会, a name that jieba splits.
+//! One Han character is found as the edge unigram or any bigram that starts with it: where it
+//! is not followed by Han it ends a run, and where it is, it starts a bigram.
+//! Punctuation and white space are not tokens.
 
 /// A Han ideograph: CJK unified ideographs with their extensions, and compatibility ideographs.
 #[inline]
@@ -27,14 +30,24 @@ pub fn is_word_char(c: char) -> bool {
 /// Calls `emit(position, gram)` for every gram of a normalised text, in position order.
 pub fn for_each_gram(normalized: &str, mut emit: impl FnMut(usize, &str)) {
     let mut chars = normalized.char_indices().enumerate().peekable();
+    let mut previous_han = false;
     while let Some((position, (byte, c))) = chars.next() {
         if is_han(c) {
             let end = byte + c.len_utf8();
-            emit(position, &normalized[byte..end]);
-            if let Some(&(_, (_, next))) = chars.peek().filter(|(_, (_, n))| is_han(*n)) {
-                emit(position, &normalized[byte..end + next.len_utf8()]);
+            match chars.peek() {
+                Some(&(_, (_, next))) if is_han(next) => {
+                    if !previous_han {
+                        emit(position, &normalized[byte..end]);
+                    }
+                    emit(position, &normalized[byte..end + next.len_utf8()]);
+                }
+                _ => emit(position, &normalized[byte..end]),
             }
-        } else if c.is_alphanumeric() {
+            previous_han = true;
+            continue;
+        }
+        previous_han = false;
+        if c.is_alphanumeric() {
             let mut end = byte + c.len_utf8();
             while let Some(&(_, (b, n))) = chars.peek() {
                 if !is_word_char(n) {
@@ -46,6 +59,19 @@ pub fn for_each_gram(normalized: &str, mut emit: impl FnMut(usize, &str)) {
             emit(position, &normalized[byte..end]);
         }
     }
+}
+
+/// How the index finds a needle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cover {
+    /// One Han character, anywhere: the grams that start with it.
+    Han(String),
+    /// Grams at offsets in the gram field (one term, or a phrase), and Han characters whose
+    /// place the grams cannot pin down, which must occur somewhere in the passage.
+    Grams {
+        grams: Vec<(usize, String)>,
+        loose: Vec<String>,
+    },
 }
 
 /// One unit of a text as the index sees it: a Han character or a whole word token.
@@ -106,10 +132,15 @@ impl Needle {
     }
 
     /// The fewest grams that pin the needle down, with their offsets: a run of Han characters
-    /// is covered by bigrams (the last one overlapping when the run is odd), a lone Han
-    /// character by its unigram, a word by itself.
-    pub fn covering_grams(&self) -> Vec<(usize, String)> {
+    /// is covered by bigrams (the last one overlapping when the run is odd), a word by itself,
+    /// and a lone Han character by itself where it touches a word (so in the passage it is at
+    /// the edge of a Han run, where it is indexed on its own).
+    pub fn cover(&self) -> Cover {
+        if let [(_, Unit::Han(c))] = self.units.as_slice() {
+            return Cover::Han(c.to_string());
+        }
         let mut grams = Vec::new();
+        let mut loose = Vec::new();
         let mut i = 0;
         while i < self.units.len() {
             match &self.units[i] {
@@ -118,6 +149,7 @@ impl Needle {
                     i += 1;
                 }
                 (start, Unit::Han(_)) => {
+                    let first = i;
                     let mut run = vec![];
                     while let Some((offset, Unit::Han(c))) = self.units.get(i) {
                         if *offset != start + run.len() {
@@ -127,7 +159,14 @@ impl Needle {
                         i += 1;
                     }
                     if run.len() == 1 {
-                        grams.push((*start, run[0].to_string()));
+                        let word_before = first > 0
+                            && matches!(&self.units[first - 1], (o, Unit::Word(w)) if o + w.len() == *start);
+                        let word_after = matches!(self.units.get(i), Some((o, Unit::Word(_))) if *o == start + 1);
+                        if word_before || word_after {
+                            grams.push((*start, run[0].to_string()));
+                        } else {
+                            loose.push(run[0].to_string());
+                        }
                         continue;
                     }
                     let mut k = 0;
@@ -142,7 +181,7 @@ impl Needle {
                 }
             }
         }
-        grams
+        Cover::Grams { grams, loose }
     }
 }
 
@@ -218,16 +257,18 @@ mod tests {
     }
 
     #[test]
-    fn han_unigrams_and_bigrams_at_character_positions() {
+    fn bigrams_and_run_edges_at_character_positions() {
         assert_eq!(
-            grams("工会,职工"),
+            grams("工会,全总职工"),
             vec![
                 (0, "工".into()),
                 (0, "工会".into()),
                 (1, "会".into()),
-                (3, "职".into()),
-                (3, "职工".into()),
-                (4, "工".into()),
+                (3, "全".into()),
+                (3, "全总".into()),
+                (4, "总职".into()),
+                (5, "职工".into()),
+                (6, "工".into()),
             ]
         );
     }
@@ -247,22 +288,37 @@ mod tests {
         );
     }
 
+    fn offsets(needle: &str) -> Vec<usize> {
+        match Needle::new(needle).unwrap().cover() {
+            Cover::Grams { grams, .. } => grams.into_iter().map(|(o, _)| o).collect(),
+            Cover::Han(_) => vec![],
+        }
+    }
+
     #[test]
-    fn covering_grams_of_runs() {
-        let needle = Needle::new("中华人民共和国").unwrap();
-        let cover: Vec<_> = needle
-            .covering_grams()
-            .into_iter()
-            .map(|(o, _)| o)
-            .collect();
-        assert_eq!(cover, vec![0, 2, 4, 5]);
+    fn covers() {
+        assert_eq!(offsets("中华人民共和国"), vec![0, 2, 4, 5]);
+        assert_eq!(Needle::new("疫").unwrap().cover(), Cover::Han("疫".into()));
         assert_eq!(
-            Needle::new("疫").unwrap().covering_grams(),
-            vec![(0, "疫".to_string())]
+            Needle::new("4s店").unwrap().cover(),
+            Cover::Grams {
+                grams: vec![(0, "4s".into()), (2, "店".into())],
+                loose: vec![]
+            }
         );
         assert_eq!(
-            Needle::new("4s店").unwrap().covering_grams(),
-            vec![(0, "4s".to_string()), (2, "店".to_string())]
+            Needle::new("店4s").unwrap().cover(),
+            Cover::Grams {
+                grams: vec![(0, "店".into()), (1, "4s".into())],
+                loose: vec![]
+            }
+        );
+        assert_eq!(
+            Needle::new("疫 苗").unwrap().cover(),
+            Cover::Grams {
+                grams: vec![],
+                loose: vec!["疫".into(), "苗".into()]
+            }
         );
     }
 

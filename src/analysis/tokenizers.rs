@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy_jieba::jieba_rs::Jieba;
 
-use super::grams::for_each_gram;
+use super::grams::{for_each_gram, is_han};
 
 /// Name under which [`WordTokenizer`] is registered.
 pub const WORDS: &str = "gonghui_words";
@@ -14,7 +14,9 @@ pub const WORDS: &str = "gonghui_words";
 pub const GRAMS: &str = "gonghui_grams";
 
 /// jieba search mode without HMM: whole words plus the dictionary words inside them, for
-/// ranking whole-word matches first. Tokens without a letter, digit or Han are dropped.
+/// ranking whole-word matches first. Single Han characters (的, 在, 了...) and tokens without
+/// a letter, digit or Han are left out: they are the most frequent tokens, and a one-character
+/// query is found through the grams.
 #[derive(Clone)]
 pub struct WordTokenizer {
     jieba: Arc<Jieba>,
@@ -78,7 +80,9 @@ impl Tokenizer for WordTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedTokens<'a> {
         let mut len = 0;
         for word in self.jieba.cut_for_search(text, false) {
-            if word.word.chars().any(char::is_alphanumeric) {
+            let mut chars = word.word.chars();
+            let single_han = matches!((chars.next(), chars.next()), (Some(c), None) if is_han(c));
+            if !single_han && word.word.chars().any(char::is_alphanumeric) {
                 push_token(&mut self.tokens, len, word.word, len, word.byte_start);
                 len += 1;
             }

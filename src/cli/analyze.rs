@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use super::{IndexDir, Outcome, stdout_result};
-use crate::analysis::grams::{Needle, for_each_gram};
+use crate::analysis::grams::{Cover, Needle, for_each_gram};
 use crate::analysis::{normalize, query_words};
 use crate::error::Result;
 use crate::index::Index;
@@ -37,13 +37,14 @@ pub fn run(args: Args) -> Result<Outcome> {
     let cover: Vec<String> = words
         .iter()
         .filter_map(|w| Needle::new(w))
-        .map(|needle| {
-            needle
-                .covering_grams()
+        .map(|needle| match needle.cover() {
+            Cover::Han(han) => format!("{han} (character field)"),
+            Cover::Grams { grams, loose } => grams
                 .iter()
                 .map(|(offset, gram)| format!("{gram}@+{offset}"))
+                .chain(loose.iter().map(|han| format!("{han} (anywhere)")))
                 .collect::<Vec<_>>()
-                .join(" ")
+                .join(" "),
         })
         .collect();
     let mut out = std::io::stdout().lock();

@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use schema::Fields;
 
 /// Version of the index layout; an index with another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const CONFIG_FILE: &str = "gonghui.json";
 const DICTIONARY_FILE: &str = "dictionary.fst";
@@ -178,8 +178,13 @@ impl Index {
         };
         write_config(dir, &config)?;
         let (schema, _) = Fields::schema();
+        // Chinese text compresses about 2:1 in tantivy's default 16 KB blocks at level 3, and
+        // about 2.5:1 in 128 KB blocks at level 9; a hit then decompresses one larger block.
         let settings = IndexSettings {
-            docstore_compression: Compressor::Zstd(ZstdCompressor::default()),
+            docstore_compression: Compressor::Zstd(ZstdCompressor {
+                compression_level: Some(9),
+            }),
+            docstore_blocksize: 128 * 1024,
             ..IndexSettings::default()
         };
         tantivy::Index::builder()

@@ -1,51 +1,64 @@
-//! The tantivy schema: one document per passage, carrying its article's metadata, plus one
-//! record document per indexed file for incremental runs.
+//! The tantivy schema. Three kinds of documents share it:
+//!
+//! - `passage`: one per paragraph, the unit that is searched and ranked; it stores its text,
+//!   section and paragraph number, and refers to its article by id and key;
+//! - `article`: one per article, storing its metadata once and indexing its title and source
+//!   (a `title:` or `source:` term finds articles, then their passages);
+//! - `file`: one per indexed file, recording what incremental runs need.
 
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
-    Schema, TextFieldIndexing, TextOptions,
+    DateOptions, DateTimePrecision, FAST, Field, IndexRecordOption, NumericOptions, STORED, Schema,
+    TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis::tokenizers::{GRAMS, WORDS};
 
-/// A searchable text: stored as written, indexed as grams (and, for passage text, words).
+/// A searchable text: stored as written, indexed as grams at character positions.
 #[derive(Debug, Clone, Copy)]
 pub struct TextField {
     pub stored: Field,
+    /// Han bigrams, Latin/digit words and the Han characters at the edges of Han runs (see
+    /// [`crate::analysis::grams`]).
     pub grams: Field,
 }
 
 /// Every field of the schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// `passage` or `file`.
+    /// `passage`, `article` or `file`.
     pub kind: Field,
+    /// Articles: the article's id, stored.
     pub article_id: Field,
+    /// Passages and articles: hash of the article id, joining passages to their article (and
+    /// deleting both when an article with the same id replaces it).
+    pub article_key: Field,
+    /// Passages and articles: the file read (deletes replace by it).
     pub path: Field,
+    /// Passages: the paragraph, its jieba words, its heading and its number.
     pub text: TextField,
-    /// jieba words of the passage text, for ranking whole-word matches first.
     pub text_words: Field,
     pub section: TextField,
+    pub para: Field,
+    /// Passages and articles: the article's date, for filters and sorting.
+    pub date: Field,
+    /// Articles: metadata, stored once.
     pub title: TextField,
     pub source: TextField,
-    /// The source as a whole, for counts per source.
     pub source_name: Field,
-    pub date: Field,
     pub date_text: Field,
     pub time: Field,
     pub url: Field,
-    pub para: Field,
-    /// Groups passages by article (hash of the article id).
-    pub article_key: Field,
-    /// Recognises the same article body met twice.
+    pub path_text: Field,
+    /// Articles: recognises the same article body met twice.
     pub body_hash: Field,
-    /// File records: the file's path and its state as JSON.
+    /// Files: the file's path and its state as JSON.
     pub file_key: Field,
     pub file_state: Field,
 }
 
 /// Values of the `kind` field.
 pub const KIND_PASSAGE: &str = "passage";
+pub const KIND_ARTICLE: &str = "article";
 pub const KIND_FILE: &str = "file";
 
 fn analyzed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
@@ -56,74 +69,62 @@ fn analyzed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
     )
 }
 
+/// A whole-value key: indexed as one term, without the length norms BM25 would not use.
+fn key() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_fieldnorms(false)
+            .set_index_option(IndexRecordOption::Basic),
+    )
+}
+
 impl Fields {
     /// Builds the schema and its fields.
     pub fn schema() -> (Schema, Fields) {
         let mut b = Schema::builder();
-        let grams = analyzed(GRAMS, IndexRecordOption::WithFreqsAndPositions);
         let mut text_field = |name: &str| TextField {
             stored: b.add_text_field(name, STORED),
-            grams: b.add_text_field(&format!("{name}_grams"), grams.clone()),
+            grams: b.add_text_field(
+                &format!("{name}_grams"),
+                analyzed(GRAMS, IndexRecordOption::WithFreqsAndPositions),
+            ),
         };
         let text = text_field("text");
         let section = text_field("section");
         let title = text_field("title");
         let source = text_field("source");
         let fields = Fields {
-            kind: b.add_text_field("kind", STRING),
-            article_id: b.add_text_field("article_id", STRING | STORED),
-            path: b.add_text_field("path", STRING | STORED),
+            kind: b.add_text_field("kind", key()),
+            article_id: b.add_text_field("article_id", STORED),
+            article_key: b.add_u64_field(
+                "article_key",
+                NumericOptions::default().set_indexed().set_fast(),
+            ),
+            path: b.add_text_field("path", key()),
             text,
-            text_words: b
-                .add_text_field("text_words", analyzed(WORDS, IndexRecordOption::WithFreqs)),
+            // Only whether a word is there counts (the grams score how often): no frequencies.
+            text_words: b.add_text_field("text_words", analyzed(WORDS, IndexRecordOption::Basic)),
             section,
-            title,
-            source,
-            source_name: b.add_text_field("source_name", STRING | FAST),
+            para: b.add_u64_field("para", STORED),
             date: b.add_date_field(
                 "date",
-                DateOptions::from(INDEXED | FAST).set_precision(DateTimePrecision::Seconds),
+                DateOptions::default()
+                    .set_indexed()
+                    .set_fast()
+                    .set_precision(DateTimePrecision::Seconds),
             ),
+            title,
+            source,
+            source_name: b.add_text_field("source_name", key().set_fast("raw")),
             date_text: b.add_text_field("date_text", STORED),
             time: b.add_text_field("time", STORED),
             url: b.add_text_field("url", STORED),
-            para: b.add_u64_field("para", STORED),
-            article_key: b.add_u64_field("article_key", FAST),
+            path_text: b.add_text_field("path_text", STORED),
             body_hash: b.add_u64_field("body_hash", FAST),
-            file_key: b.add_text_field("file_key", STRING),
+            file_key: b.add_text_field("file_key", key()),
             file_state: b.add_text_field("file_state", STORED),
         };
         (b.build(), fields)
-    }
-
-    /// The fields of an index's schema, found by name.
-    pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
-        let f = |name: &str| schema.get_field(name);
-        let text_field = |name: &str| -> tantivy::Result<TextField> {
-            Ok(TextField {
-                stored: f(name)?,
-                grams: f(&format!("{name}_grams"))?,
-            })
-        };
-        Ok(Fields {
-            kind: f("kind")?,
-            article_id: f("article_id")?,
-            path: f("path")?,
-            text: text_field("text")?,
-            text_words: f("text_words")?,
-            section: text_field("section")?,
-            title: text_field("title")?,
-            source: text_field("source")?,
-            source_name: f("source_name")?,
-            date: f("date")?,
-            date_text: f("date_text")?,
-            time: f("time")?,
-            url: f("url")?,
-            para: f("para")?,
-            article_key: f("article_key")?,
-            body_hash: f("body_hash")?,
-            file_key: f("file_key")?,
-            file_state: f("file_state")?,
-        })
     }
 }

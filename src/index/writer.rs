@@ -20,7 +20,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 use xxhash_rust::xxh3::Xxh3;
 
-use super::schema::{Fields, KIND_FILE, KIND_PASSAGE};
+use super::schema::{Fields, KIND_ARTICLE, KIND_FILE, KIND_PASSAGE, TextField};
 use super::{Index, exists, map_lock_error};
 use crate::analysis::dictionary::WordList;
 use crate::analysis::normalize;
@@ -53,7 +53,7 @@ impl Default for IndexOptions {
             rebuild: false,
             prune: false,
             user_dict: None,
-            commit_every: 20_000,
+            commit_every: 100_000,
             threads: 0,
             memory_mib: 512,
             progress: false,
@@ -260,15 +260,19 @@ impl Indexer {
         Ok(())
     }
 
-    /// The body hash of every indexed passage of the committed state (`path`: of one file).
+    /// The body hash of every indexed article of the committed state (`path`: of one file).
     fn body_hashes(&self, path: Option<&str>) -> Result<Vec<u64>> {
         let searcher = self.index.searcher();
+        // Articles carry the hash; a file's articles are those with its path.
         let query: Box<dyn Query> = match path {
             Some(path) => Box::new(TermQuery::new(
                 Term::from_field_text(self.fields.path, path),
                 IndexRecordOption::Basic,
             )),
-            None => crate::query::build::all_passages(&self.fields),
+            None => Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.kind, KIND_ARTICLE),
+                IndexRecordOption::Basic,
+            )),
         };
         let mut hashes = Vec::new();
         for address in searcher.search(query.as_ref(), &DocSetCollector)? {
@@ -489,40 +493,50 @@ impl Indexer {
         let seen_id = !self.added_ids.insert(article_key);
         if self.had_passages || seen_id {
             self.writer
-                .delete_term(Term::from_field_text(f.article_id, &article.id));
+                .delete_term(Term::from_field_u64(f.article_key, article_key));
         }
-        let title = normalize(&article.title);
-        let source = normalize(&article.source);
         let date = crate::dates::to_datetime(&article.date);
-        for passage in &article.passages {
-            let mut doc = TantivyDocument::new();
-            doc.add_text(f.kind, KIND_PASSAGE);
-            doc.add_text(f.article_id, &article.id);
+        // Index text fields take their text normalised; stored fields keep it as written.
+        let add_text = |doc: &mut TantivyDocument, field: &TextField, text: &str| {
+            let normalized = normalize(text);
+            doc.add_text(field.stored, text);
+            doc.add_text(field.grams, normalized);
+        };
+        let add_keys = |doc: &mut TantivyDocument, kind: &str| {
+            doc.add_text(f.kind, kind);
+            doc.add_u64(f.article_key, article_key);
             doc.add_text(f.path, &article.path);
-            let text = normalize(&passage.text);
-            doc.add_text(f.text.stored, &passage.text);
-            doc.add_text(f.text_words, &text);
-            doc.add_text(f.text.grams, &text);
-            if !passage.section.is_empty() {
-                doc.add_text(f.section.stored, &passage.section);
-                doc.add_text(f.section.grams, normalize(&passage.section));
-            }
-            doc.add_text(f.title.stored, &article.title);
-            doc.add_text(f.title.grams, &title);
-            if !article.source.is_empty() {
-                doc.add_text(f.source.stored, &article.source);
-                doc.add_text(f.source.grams, &source);
-                doc.add_text(f.source_name, &article.source);
-            }
             if let Some(date) = date {
                 doc.add_date(f.date, date);
             }
-            doc.add_text(f.date_text, &article.date);
-            doc.add_text(f.time, &article.time);
-            doc.add_text(f.url, &article.url);
+        };
+
+        let mut doc = TantivyDocument::new();
+        add_keys(&mut doc, KIND_ARTICLE);
+        doc.add_text(f.article_id, &article.id);
+        add_text(&mut doc, &f.title, &article.title);
+        if !article.source.is_empty() {
+            add_text(&mut doc, &f.source, &article.source);
+            doc.add_text(f.source_name, &article.source);
+        }
+        doc.add_text(f.date_text, &article.date);
+        doc.add_text(f.time, &article.time);
+        doc.add_text(f.url, &article.url);
+        doc.add_text(f.path_text, &article.path);
+        doc.add_u64(f.body_hash, body_hash);
+        self.writer.add_document(doc)?;
+
+        for passage in &article.passages {
+            let mut doc = TantivyDocument::new();
+            add_keys(&mut doc, KIND_PASSAGE);
+            let text = normalize(&passage.text);
+            doc.add_text(f.text.stored, &passage.text);
+            doc.add_text(f.text_words, &text);
+            doc.add_text(f.text.grams, text);
+            if !passage.section.is_empty() {
+                add_text(&mut doc, &f.section, &passage.section);
+            }
             doc.add_u64(f.para, passage.para as u64);
-            doc.add_u64(f.article_key, article_key);
-            doc.add_u64(f.body_hash, body_hash);
             self.writer.add_document(doc)?;
         }
         self.report.articles += 1;

@@ -5,21 +5,27 @@
 //! offsets (exact, whatever jieba made of the passage), all words are required, and the jieba
 //! words and the whole term add to the score so that whole-word and as-typed matches rank first.
 
-use tantivy::Term;
+use std::collections::HashMap;
+
+use tantivy::collector::DocSetCollector;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
 
 use super::{Node, Scope};
 use crate::analysis::dictionary::QueryDictionary;
-use crate::analysis::grams::Needle;
+use crate::analysis::grams::{Cover, Needle};
 use crate::analysis::{normalize, query_words};
 use crate::error::{Error, Result};
-use crate::index::schema::{Fields, KIND_PASSAGE};
+use crate::index::schema::{Fields, KIND_PASSAGE, TextField};
 
 /// Score added when a term cut into several words occurs as typed.
 const LITERAL_BONUS: f32 = 100.0;
+
+/// How many grams of a one-character query are scored (the rest only match).
+const SCORED_GRAMS: usize = 32;
 
 /// Weight of a match in the section heading, relative to one in the passage text.
 const SECTION_WEIGHT: f32 = 0.3;
@@ -48,9 +54,15 @@ pub struct Compiled {
 }
 
 /// Builds the tantivy query for a parsed query.
-pub fn compile(node: &Node, fields: &Fields, dictionary: &QueryDictionary) -> Result<Compiled> {
+pub fn compile(
+    node: &Node,
+    fields: &Fields,
+    dictionary: &QueryDictionary,
+    searcher: &Searcher,
+) -> Result<Compiled> {
     let mut builder = Builder {
         fields,
+        searcher,
         dictionary,
         highlights: Highlights::default(),
     };
@@ -73,6 +85,7 @@ pub fn all_passages(fields: &Fields) -> Box<dyn Query> {
 
 struct Builder<'a> {
     fields: &'a Fields,
+    searcher: &'a Searcher,
     dictionary: &'a QueryDictionary,
     highlights: Highlights,
 }
@@ -85,7 +98,7 @@ impl Builder<'_> {
                 scope,
                 text,
                 phrase,
-            } => Ok(self.term(*scope, text, *phrase, positive)),
+            } => self.term(*scope, text, *phrase, positive),
             Node::And(children) => {
                 let mut clauses = Vec::new();
                 let mut has_positive = false;
@@ -126,40 +139,141 @@ impl Builder<'_> {
         }
     }
 
-    fn scope_fields(&self, scope: Scope) -> Vec<(Field, f32)> {
+    fn scope_fields(&self, scope: Scope) -> Vec<(TextField, f32)> {
         let f = self.fields;
         match scope {
-            Scope::Default => vec![(f.text.grams, 1.0), (f.section.grams, SECTION_WEIGHT)],
-            Scope::Title => vec![(f.title.grams, 1.0)],
-            Scope::Source => vec![(f.source.grams, 1.0)],
+            Scope::Default => vec![(f.text, 1.0), (f.section, SECTION_WEIGHT)],
+            Scope::Title => vec![(f.title, 1.0)],
+            Scope::Source => vec![(f.source, 1.0)],
         }
     }
 
-    /// Passages whose text in `scope` contains the needle.
-    fn contains(&self, needle: &Needle, scope: Scope) -> Box<dyn Query> {
-        let grams = needle.covering_grams();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (field, weight) in self.scope_fields(scope) {
-            let query: Box<dyn Query> = if let [(_, gram)] = grams.as_slice() {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, gram),
-                    IndexRecordOption::WithFreqs,
-                ))
-            } else {
-                Box::new(PhraseQuery::new_with_offset(
-                    grams
-                        .iter()
-                        .map(|(offset, gram)| (*offset, Term::from_field_text(field, gram)))
-                        .collect(),
-                ))
-            };
-            clauses.push((Occur::Should, boosted(query, weight)));
+    /// Documents whose text in `field` contains the needle.
+    fn field_contains(&self, needle: &Needle, field: &TextField) -> Result<Box<dyn Query>> {
+        let (grams, loose) = match needle.cover() {
+            Cover::Han(han) => return self.han_anywhere(&han, field.grams),
+            Cover::Grams { grams, loose } => (grams, loose),
+        };
+        let mut parts: Vec<Box<dyn Query>> = Vec::new();
+        match grams.as_slice() {
+            [] => {}
+            [(_, gram)] => parts.push(Box::new(TermQuery::new(
+                Term::from_field_text(field.grams, gram),
+                IndexRecordOption::WithFreqs,
+            ))),
+            _ => parts.push(Box::new(PhraseQuery::new_with_offset(
+                grams
+                    .iter()
+                    .map(|(offset, gram)| (*offset, Term::from_field_text(field.grams, gram)))
+                    .collect(),
+            ))),
         }
-        if clauses.len() == 1 {
-            clauses.pop().expect("one clause").1
+        for han in &loose {
+            parts.push(self.han_anywhere(han, field.grams)?);
+        }
+        Ok(if parts.len() == 1 {
+            parts.pop().expect("one part")
         } else {
-            Box::new(BooleanQuery::new(clauses))
+            Box::new(BooleanQuery::new(
+                parts.into_iter().map(|q| (Occur::Must, q)).collect(),
+            ))
+        })
+    }
+
+    /// Documents with a Han character anywhere: its edge unigram or a bigram starting with it
+    /// (see [`crate::analysis::grams`]). The grams that occur most are scored, so passages
+    /// with more of the character rank first; with many grams the rest only match.
+    fn han_anywhere(&self, han: &str, field: Field) -> Result<Box<dyn Query>> {
+        let mut upper = han.as_bytes().to_vec();
+        if let Some(last) = upper.last_mut() {
+            // The last byte of a UTF-8 character is at most 0xBF, so this cannot overflow.
+            *last += 1;
         }
+        let mut doc_freqs: HashMap<Vec<u8>, u64> = HashMap::new();
+        for reader in self.searcher.segment_readers() {
+            let inverted = reader.inverted_index(field)?;
+            let mut terms = inverted
+                .terms()
+                .range()
+                .ge(han.as_bytes())
+                .lt(&upper)
+                .into_stream()
+                .map_err(|e| Error::Tantivy(e.into()))?;
+            while terms.advance() {
+                *doc_freqs.entry(terms.key().to_vec()).or_default() +=
+                    u64::from(terms.value().doc_freq);
+            }
+        }
+        let mut grams: Vec<(Vec<u8>, u64)> = doc_freqs.into_iter().collect();
+        grams.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let term = |bytes: &[u8]| Term::from_field_text(field, &String::from_utf8_lossy(bytes));
+        let scored: Vec<(Occur, Box<dyn Query>)> = grams
+            .iter()
+            .take(SCORED_GRAMS)
+            .map(|(bytes, _)| {
+                let query: Box<dyn Query> =
+                    Box::new(TermQuery::new(term(bytes), IndexRecordOption::WithFreqs));
+                (Occur::Should, query)
+            })
+            .collect();
+        if grams.len() <= SCORED_GRAMS {
+            return Ok(Box::new(BooleanQuery::new(scored)));
+        }
+        let all = TermSetQuery::new(grams.iter().map(|(bytes, _)| term(bytes)));
+        Ok(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, Box::new(all)),
+            (Occur::Should, Box::new(BooleanQuery::new(scored))),
+        ])))
+    }
+
+    /// Documents whose text in `scope` contains every needle (passages for the default scope,
+    /// articles for the title and source).
+    fn contains_all(&self, needles: &[&Needle], scope: Scope) -> Result<Box<dyn Query>> {
+        let each = |needle: &Needle| -> Result<Box<dyn Query>> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (field, weight) in self.scope_fields(scope) {
+                clauses.push((
+                    Occur::Should,
+                    boosted(self.field_contains(needle, &field)?, weight),
+                ));
+            }
+            Ok(if clauses.len() == 1 {
+                clauses.pop().expect("one clause").1
+            } else {
+                Box::new(BooleanQuery::new(clauses))
+            })
+        };
+        if let [needle] = needles {
+            return each(needle);
+        }
+        let mut all = Vec::new();
+        for needle in needles {
+            all.push((Occur::Must, each(needle)?));
+        }
+        Ok(Box::new(BooleanQuery::new(all)))
+    }
+
+    /// The passages of the articles that `articles` finds.
+    fn passages_of(&self, articles: Box<dyn Query>) -> Result<Box<dyn Query>> {
+        let mut keys = Vec::new();
+        for address in self.searcher.search(articles.as_ref(), &DocSetCollector)? {
+            let reader = self.searcher.segment_reader(address.segment_ord);
+            if let Some(key) = reader
+                .fast_fields()
+                .u64("article_key")
+                .ok()
+                .and_then(|c| c.first(address.doc_id))
+            {
+                keys.push(Term::from_field_u64(self.fields.article_key, key));
+            }
+        }
+        Ok(Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermSetQuery::new(keys)) as Box<dyn Query>,
+            ),
+            (Occur::Must, all_passages(self.fields)),
+        ])))
     }
 
     fn term(
@@ -168,9 +282,11 @@ impl Builder<'_> {
         text: &str,
         phrase: bool,
         positive: bool,
-    ) -> Option<Box<dyn Query>> {
+    ) -> Result<Option<Box<dyn Query>>> {
         let normalized = normalize(text);
-        let whole = Needle::new(&normalized)?;
+        let Some(whole) = Needle::new(&normalized) else {
+            return Ok(None);
+        };
         let mut word_texts: Vec<&str> = Vec::new();
         let mut words: Vec<Needle> = Vec::new();
         if !phrase {
@@ -185,28 +301,29 @@ impl Builder<'_> {
         }
 
         let required = if words.len() <= 1 {
-            self.contains(&whole, scope)
+            self.contains_all(&[&whole], scope)?
         } else {
-            let each: Vec<(Occur, Box<dyn Query>)> = words
-                .iter()
-                .map(|word| (Occur::Must, self.contains(word, scope)))
-                .collect();
-            Box::new(BooleanQuery::new(each))
+            self.contains_all(&words.iter().collect::<Vec<_>>(), scope)?
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if words.len() > 1 {
-            // A bonus larger than any BM25 sum: passages with the term as typed come first.
-            let literal = ConstScoreQuery::new(self.contains(&whole, scope), LITERAL_BONUS);
-            clauses.push((Occur::Should, Box::new(literal)));
-        }
-        if scope == Scope::Default && !word_texts.is_empty() {
-            clauses.push((Occur::Should, self.word_scores(&word_texts)));
-        }
-        let query = if clauses.is_empty() {
-            required
+        let query = if scope != Scope::Default {
+            self.passages_of(required)?
         } else {
-            clauses.push((Occur::Must, required));
-            Box::new(BooleanQuery::new(clauses))
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            if words.len() > 1 {
+                // A bonus larger than any BM25 sum: passages with the term as typed come first.
+                let literal =
+                    ConstScoreQuery::new(self.contains_all(&[&whole], scope)?, LITERAL_BONUS);
+                clauses.push((Occur::Should, Box::new(literal)));
+            }
+            if let Some(scores) = self.word_scores(&word_texts) {
+                clauses.push((Occur::Should, scores));
+            }
+            if clauses.is_empty() {
+                required
+            } else {
+                clauses.push((Occur::Must, required));
+                Box::new(BooleanQuery::new(clauses))
+            }
         };
 
         if positive {
@@ -220,22 +337,24 @@ impl Builder<'_> {
                 Scope::Source => self.highlights.source.push(needles),
             }
         }
-        Some(query)
+        Ok(Some(query))
     }
 
     /// Scores for the query's jieba words among the passage's: whole-word matches rank first.
-    fn word_scores(&self, words: &[&str]) -> Box<dyn Query> {
+    /// Single Han characters are not in the word field.
+    fn word_scores(&self, words: &[&str]) -> Option<Box<dyn Query>> {
         let clauses: Vec<(Occur, Box<dyn Query>)> = words
             .iter()
+            .filter(|word| !matches!(Needle::new(word).map(|n| n.cover()), Some(Cover::Han(_))))
             .map(|word| {
                 let query: Box<dyn Query> = Box::new(TermQuery::new(
                     Term::from_field_text(self.fields.text_words, word),
-                    IndexRecordOption::WithFreqs,
+                    IndexRecordOption::Basic,
                 ));
                 (Occur::Should, query)
             })
             .collect();
-        Box::new(BooleanQuery::new(clauses))
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
     }
 }
 
