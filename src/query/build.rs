@@ -16,7 +16,7 @@ use tantivy::{Searcher, Term};
 
 use super::{Node, Scope};
 use crate::analysis::dictionary::QueryDictionary;
-use crate::analysis::grams::{Cover, Needle};
+use crate::analysis::grams::{Cover, Needle, is_han};
 use crate::analysis::{normalize, query_words};
 use crate::error::{Error, Result};
 use crate::index::schema::{Fields, KIND_PASSAGE, TextField};
@@ -287,16 +287,17 @@ impl Builder<'_> {
         let Some(whole) = Needle::new(&normalized) else {
             return Ok(None);
         };
-        let mut word_texts: Vec<&str> = Vec::new();
+        let word_texts: Vec<&str> = if phrase {
+            Vec::new()
+        } else {
+            query_words(self.dictionary, &normalized)
+        };
         let mut words: Vec<Needle> = Vec::new();
-        if !phrase {
-            for word in query_words(self.dictionary, &normalized) {
-                if let Some(needle) = Needle::new(word)
-                    && !words.contains(&needle)
-                {
-                    words.push(needle);
-                    word_texts.push(word);
-                }
+        for piece in pieces(&normalized, &word_texts) {
+            if let Some(needle) = Needle::new(piece)
+                && !words.contains(&needle)
+            {
+                words.push(needle);
             }
         }
 
@@ -358,10 +359,57 @@ impl Builder<'_> {
     }
 }
 
+/// The pieces of a term that must each occur: its jieba words, with a single Han character
+/// kept together with the word after it (or, at the end, before it), as typed. A lone 新 or 的
+/// occurs in most passages and says nothing apart from its neighbour; together they still
+/// occur wherever the whole term does.
+fn pieces<'a>(normalized: &'a str, words: &[&'a str]) -> Vec<&'a str> {
+    let base = normalized.as_ptr() as usize;
+    let range = |word: &str| {
+        let start = word.as_ptr() as usize - base;
+        (start, start + word.len())
+    };
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    let mut pending: Option<(usize, usize)> = None;
+    for word in words {
+        let (start, end) = range(word);
+        let mut chars = word.chars();
+        if matches!((chars.next(), chars.next()), (Some(c), None) if is_han(c)) {
+            pending = Some((pending.map_or(start, |p| p.0), end));
+            continue;
+        }
+        pieces.push((pending.take().map_or(start, |p| p.0), end));
+    }
+    if let Some((start, end)) = pending {
+        match pieces.last_mut() {
+            Some(last) => last.1 = end,
+            None => pieces.push((start, end)),
+        }
+    }
+    pieces.into_iter().map(|(s, e)| &normalized[s..e]).collect()
+}
+
 fn boosted(query: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
     if weight == 1.0 {
         query
     } else {
         Box::new(BoostQuery::new(query, weight))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pieces;
+
+    #[test]
+    fn single_characters_stay_with_their_neighbours() {
+        let text = "新就业形态劳动者";
+        let words = vec![&text[0..3], &text[3..9], &text[9..15], &text[15..24]];
+        assert_eq!(pieces(text, &words), vec!["新就业", "形态", "劳动者"]);
+        let text = "情防控工";
+        let words = vec![&text[0..3], &text[3..9], &text[9..12]];
+        assert_eq!(pieces(text, &words), vec!["情防控工"]);
+        let text = "的了";
+        assert_eq!(pieces(text, &[&text[0..3], &text[3..6]]), vec!["的了"]);
     }
 }
