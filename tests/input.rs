@@ -192,3 +192,41 @@ fn messy_web_pages_index_without_a_panic() {
             > 0
     );
 }
+
+#[test]
+fn gzip_and_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = r#"{"id":"g1","title":"压缩","source":"工人日报","date":"2023-01-05","url":null,"body":"职工书屋送书下基层。"}"#;
+    let gz = dir.path().join("news.jsonl.gz");
+    let mut encoder = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::default(),
+    );
+    std::io::Write::write_all(&mut encoder, record.as_bytes()).unwrap();
+    encoder.finish().unwrap();
+    let (articles, skipped) = read(&[gz]);
+    assert!(skipped.is_empty());
+    assert_eq!(articles[0].passages[0].text, "职工书屋送书下基层。");
+
+    let index = dir.path().join("index");
+    let output = assert_cmd::Command::cargo_bin("gonghui")
+        .unwrap()
+        .args(["index", "-", "--index"])
+        .arg(&index)
+        .write_stdin(
+            record
+                .replace("g1", "s1")
+                .replace("职工书屋送书下基层", "工会送清凉到工地"),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let index = gonghui::Index::open(&index).unwrap();
+    let results = index.search("送清凉", &SearchOptions::default()).unwrap();
+    assert_eq!(results.hits[0].article.id, "s1");
+}

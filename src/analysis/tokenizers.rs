@@ -113,3 +113,60 @@ impl Tokenizer for GramTokenizer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::normalize;
+
+    fn texts(mut tokenizer: impl Tokenizer, text: &str) -> Vec<String> {
+        let mut stream = tokenizer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn words_without_punctuation_or_single_characters() {
+        let jieba = Arc::new(Jieba::new());
+        let text = normalize("全國總工會：ＣＯＶＩＤ疫苗，的");
+        assert_eq!(
+            texts(WordTokenizer::new(jieba), &text),
+            vec![
+                "全国",
+                "总工",
+                "工会",
+                "总工会",
+                "全国总工会",
+                "covid",
+                "疫苗"
+            ]
+        );
+    }
+
+    #[test]
+    fn grams_at_character_positions_reuse_the_buffer() {
+        let mut tokenizer = GramTokenizer::default();
+        assert_eq!(
+            texts(tokenizer.clone(), "志愿者"),
+            vec!["志", "志愿", "愿者", "者"]
+        );
+        let mut stream = tokenizer.token_stream("工会 A股");
+        let mut positions = Vec::new();
+        while stream.advance() {
+            positions.push((stream.token().text.clone(), stream.token().position));
+        }
+        assert_eq!(
+            positions,
+            vec![
+                ("工".to_string(), 0),
+                ("工会".to_string(), 0),
+                ("会".to_string(), 1),
+                ("A".to_string(), 3),
+                ("股".to_string(), 4)
+            ]
+        );
+    }
+}
