@@ -9,7 +9,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
-use tantivy::{DateTime, DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
 use crate::highlight::{self, Span};
@@ -186,12 +186,23 @@ struct Ranked {
 }
 
 fn rank(searcher: &Searcher, query: &dyn Query, options: &SearchOptions) -> Result<Ranked> {
-    let simple = options.sort == Sort::Score && options.per_article.is_none();
-    if simple && options.limit > 0 {
-        let top = TopDocs::with_limit(options.limit)
-            .and_offset(options.offset)
-            .order_by_score();
-        let (docs, total) = searcher.search(query, &(top, Count))?;
+    if options.per_article.is_none() && options.limit > 0 {
+        let top = TopDocs::with_limit(options.limit).and_offset(options.offset);
+        let order = match options.sort {
+            Sort::Score => {
+                let (docs, total) = searcher.search(query, &(top.order_by_score(), Count))?;
+                return Ok(Ranked { total, docs });
+            }
+            Sort::Date => Order::Asc,
+            Sort::DateDesc => Order::Desc,
+        };
+        // By date: the top of the date column, then the scores of just those passages.
+        let by_date = top.order_by_fast_field::<DateTime>("date", order);
+        let (dated, total) = searcher.search(query, &(by_date, Count))?;
+        let mut docs = Vec::with_capacity(dated.len());
+        for (_, address) in dated {
+            docs.push((query.explain(searcher, address)?.value(), address));
+        }
         return Ok(Ranked { total, docs });
     }
     let total = searcher.search(query, &Count)?;
@@ -203,9 +214,12 @@ fn rank(searcher: &Searcher, query: &dyn Query, options: &SearchOptions) -> Resu
     }
     let mut docs = searcher.search(query, &TopDocs::with_limit(total).order_by_score())?;
     if options.sort != Sort::Score {
-        let dates = fast_values(searcher, &docs, |reader, doc| {
-            reader.fast_fields().date("date").ok()?.first(doc)
-        });
+        let dates = fast_values(
+            searcher,
+            &docs,
+            |reader| reader.fast_fields().date("date").ok(),
+            |column, doc| column.first(doc),
+        );
         let key = |d: &DocAddress| dates.get(d).copied();
         match options.sort {
             Sort::Date => docs.sort_by_key(|(_, d)| (key(d).is_none(), key(d))),
@@ -214,9 +228,12 @@ fn rank(searcher: &Searcher, query: &dyn Query, options: &SearchOptions) -> Resu
         }
     }
     if let Some(per_article) = options.per_article {
-        let articles = fast_values(searcher, &docs, |reader, doc| {
-            reader.fast_fields().u64("article_key").ok()?.first(doc)
-        });
+        let articles = fast_values(
+            searcher,
+            &docs,
+            |reader| reader.fast_fields().u64("article_key").ok(),
+            |column, doc| column.first(doc),
+        );
         let mut groups: Vec<Vec<(f32, DocAddress)>> = Vec::new();
         let mut group_of: HashMap<u64, usize> = HashMap::new();
         for (score, address) in docs {
@@ -243,16 +260,21 @@ fn rank(searcher: &Searcher, query: &dyn Query, options: &SearchOptions) -> Resu
     Ok(Ranked { total, docs })
 }
 
-/// A fast-field value for each of `docs`.
-fn fast_values<T>(
+/// A fast-field value for each of `docs`, opening the column once per segment.
+fn fast_values<C, T>(
     searcher: &Searcher,
     docs: &[(f32, DocAddress)],
-    value: impl Fn(&tantivy::SegmentReader, u32) -> Option<T>,
+    column: impl Fn(&tantivy::SegmentReader) -> Option<C>,
+    value: impl Fn(&C, u32) -> Option<T>,
 ) -> HashMap<DocAddress, T> {
+    let mut columns: HashMap<u32, Option<C>> = HashMap::new();
     docs.iter()
         .filter_map(|&(_, address)| {
-            let reader = searcher.segment_reader(address.segment_ord);
-            value(reader, address.doc_id).map(|v| (address, v))
+            let column = columns
+                .entry(address.segment_ord)
+                .or_insert_with(|| column(searcher.segment_reader(address.segment_ord)))
+                .as_ref()?;
+            value(column, address.doc_id).map(|v| (address, v))
         })
         .collect()
 }

@@ -49,8 +49,13 @@ fn index_articles_then_search_sort_and_filter() {
             ))
             .unwrap()
     );
+    assert!(
+        indexer
+            .add_article(&article("e", "", "没有日期的志愿者报道。"))
+            .unwrap()
+    );
     let report = indexer.finish().unwrap();
-    assert_eq!((report.total_articles, report.total_passages), (3, 4));
+    assert_eq!((report.total_articles, report.total_passages), (4, 5));
     assert_eq!(report.duplicates, 1);
 
     let index = Index::open(dir.path()).unwrap();
@@ -65,17 +70,25 @@ fn index_articles_then_search_sort_and_filter() {
         .into_iter()
         .map(|h| h.article.date)
         .collect();
-    assert_eq!(dates, ["2021-06-02", "2020-02-01", "2019-03-01"]);
+    assert_eq!(dates, ["2021-06-02", "2020-02-01", "2019-03-01", ""]);
+    let dates = |options: &SearchOptions| -> Vec<String> {
+        let results = index.search("志愿者", options).unwrap();
+        results.hits.into_iter().map(|h| h.article.date).collect()
+    };
     let oldest = SearchOptions {
         sort: Sort::Date,
         ..SearchOptions::default()
     };
     assert_eq!(
-        index.search("志愿者", &oldest).unwrap().hits[0]
-            .article
-            .date,
-        "2019-03-01"
+        dates(&oldest),
+        ["2019-03-01", "2020-02-01", "2021-06-02", ""]
     );
+    // The same order through the path that ranks every match (per article).
+    let per_article = SearchOptions {
+        per_article: Some(1),
+        ..oldest.clone()
+    };
+    assert_eq!(dates(&per_article), dates(&oldest));
 
     let in_2020 = SearchOptions {
         from: Some("2020-01-01".into()),

@@ -41,10 +41,10 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 0)]
     offset: usize,
     /// At most K passages per article, articles ordered by their best passage
-    #[arg(long, value_name = "K")]
-    per_article: Option<usize>,
-    /// Order of the passages
-    #[arg(long, value_enum, default_value_t = SortArg::Score)]
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
+    per_article: Option<u32>,
+    /// Order of the passages: best first, oldest first, newest first
+    #[arg(long, value_enum, default_value_t = SortArg::Score, allow_hyphen_values = true)]
     sort: SortArg,
     /// Only articles dated on or after this day (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
@@ -112,7 +112,7 @@ pub fn run(args: Args) -> Result<Outcome> {
     let options = SearchOptions {
         limit: args.limit,
         offset: args.offset,
-        per_article: args.per_article,
+        per_article: args.per_article.map(|k| k as usize),
         sort: match args.sort {
             SortArg::Score => Sort::Score,
             SortArg::Date => Sort::Date,
