@@ -6,15 +6,14 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery};
 use tantivy::schema::Value;
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
 use crate::highlight::{self, Span};
 use crate::index::Index;
-use crate::index::schema::{Fields, KIND_ARTICLE};
+use crate::index::schema::Fields;
 use crate::query::build::{Compiled, Highlights, compile};
 
 /// Order of the hits.
@@ -159,11 +158,11 @@ impl Index {
         let searcher = self.searcher();
         let compiled = self.compile(query, options, &searcher)?;
         let ranked = rank(&searcher, compiled.query.as_ref(), options)?;
-        let mut articles = Articles::new(&searcher, self.fields());
         let mut hits = Vec::with_capacity(ranked.docs.len());
         for (i, (score, address)) in ranked.docs.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher.doc(address)?;
             let rank = options.offset + i + 1;
-            hits.push(articles.hit(address, rank, score, &compiled.highlights)?);
+            hits.push(hit(&doc, self.fields(), rank, score, &compiled.highlights));
         }
         Ok(SearchResults {
             total: ranked.total,
@@ -285,98 +284,28 @@ fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
         .unwrap_or_default()
 }
 
-/// Turns passage documents into hits, reading each article's metadata once.
-struct Articles<'a> {
-    searcher: &'a Searcher,
-    fields: &'a Fields,
-    read: HashMap<u64, ArticleInfo>,
-}
-
-impl<'a> Articles<'a> {
-    fn new(searcher: &'a Searcher, fields: &'a Fields) -> Self {
-        Articles {
-            searcher,
-            fields,
-            read: HashMap::new(),
-        }
-    }
-
-    fn article(&mut self, key: u64) -> Result<ArticleInfo> {
-        if let Some(info) = self.read.get(&key) {
-            return Ok(info.clone());
-        }
-        let f = self.fields;
-        let query = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_u64(f.article_key, key),
-                    IndexRecordOption::Basic,
-                )) as Box<dyn Query>,
-            ),
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.kind, KIND_ARTICLE),
-                    IndexRecordOption::Basic,
-                )),
-            ),
-        ]);
-        let found = self
-            .searcher
-            .search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        let mut info = ArticleInfo {
-            id: String::new(),
-            title: String::new(),
-            source: String::new(),
-            date: String::new(),
-            url: String::new(),
-            path: String::new(),
-        };
-        if let Some(&(_, address)) = found.first() {
-            let doc: TantivyDocument = self.searcher.doc(address)?;
-            info.id = text_of(&doc, f.article_id);
-            info.title = text_of(&doc, f.title.stored);
-            info.source = text_of(&doc, f.source.stored);
-            info.date = text_of(&doc, f.date_text);
-            info.url = text_of(&doc, f.url);
-            info.path = text_of(&doc, f.path_text);
-        }
-        self.read.insert(key, info.clone());
-        Ok(info)
-    }
-
-    fn hit(
-        &mut self,
-        address: DocAddress,
-        rank: usize,
-        score: f32,
-        needles: &Highlights,
-    ) -> Result<Hit> {
-        let f = self.fields;
-        let doc: TantivyDocument = self.searcher.doc(address)?;
-        let key = self
-            .searcher
-            .segment_reader(address.segment_ord)
-            .fast_fields()
-            .u64("article_key")?
-            .first(address.doc_id)
-            .unwrap_or_default();
-        let article = self.article(key)?;
-        let text = text_of(&doc, f.text.stored);
-        let section = text_of(&doc, f.section.stored);
-        Ok(Hit {
-            rank,
-            score,
-            highlights: highlight::spans(&text, &needles.text),
-            section_highlights: highlight::spans(&section, &needles.text),
-            title_highlights: highlight::spans(&article.title, &needles.title),
-            article,
-            passage: PassageInfo {
-                para: doc.get_first(f.para).and_then(|v| v.as_u64()).unwrap_or(0),
-                section,
-                text,
-            },
-        })
+fn hit(doc: &TantivyDocument, f: &Fields, rank: usize, score: f32, needles: &Highlights) -> Hit {
+    let text = text_of(doc, f.text.stored);
+    let section = text_of(doc, f.section.stored);
+    let title = text_of(doc, f.title.stored);
+    Hit {
+        rank,
+        score,
+        highlights: highlight::spans(&text, &needles.text),
+        section_highlights: highlight::spans(&section, &needles.text),
+        title_highlights: highlight::spans(&title, &needles.title),
+        article: ArticleInfo {
+            id: text_of(doc, f.article_id),
+            title,
+            source: text_of(doc, f.source.stored),
+            date: text_of(doc, f.date_text),
+            url: text_of(doc, f.url),
+            path: text_of(doc, f.path_text),
+        },
+        passage: PassageInfo {
+            para: doc.get_first(f.para).and_then(|v| v.as_u64()).unwrap_or(0),
+            section,
+            text,
+        },
     }
 }

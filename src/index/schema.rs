@@ -1,9 +1,9 @@
 //! The tantivy schema. Three kinds of documents share it:
 //!
 //! - `passage`: one per paragraph, the unit that is searched and ranked; it stores its text,
-//!   section and paragraph number, and refers to its article by id and key;
-//! - `article`: one per article, storing its metadata once and indexing its title and source
-//!   (a `title:` or `source:` term finds articles, then their passages);
+//!   section and paragraph number and its article's metadata, and refers to its article by key;
+//! - `article`: one per article, indexing its title and source once (a `title:` or `source:`
+//!   term finds articles, then their passages by key);
 //! - `file`: one per indexed file, recording what incremental runs need.
 
 use tantivy::schema::{
@@ -27,7 +27,7 @@ pub struct TextField {
 pub struct Fields {
     /// `passage`, `article` or `file`.
     pub kind: Field,
-    /// Articles: the article's id, stored.
+    /// Passages and articles: the article's id, stored.
     pub article_id: Field,
     /// Passages and articles: hash of the article id, joining passages to their article (and
     /// deleting both when an article with the same id replaces it).
@@ -41,7 +41,8 @@ pub struct Fields {
     pub para: Field,
     /// Passages and articles: the article's date, for filters and sorting.
     pub date: Field,
-    /// Articles: metadata, stored once.
+    /// Passages and articles: the article's metadata, stored (the title and the source are
+    /// indexed on articles only).
     pub title: TextField,
     pub source: TextField,
     pub source_name: Field,

@@ -20,7 +20,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 use xxhash_rust::xxh3::Xxh3;
 
-use super::schema::{Fields, KIND_ARTICLE, KIND_FILE, KIND_PASSAGE, TextField};
+use super::schema::{Fields, KIND_ARTICLE, KIND_FILE, KIND_PASSAGE};
 use super::{Index, exists, map_lock_error};
 use crate::analysis::dictionary::WordList;
 use crate::analysis::normalize;
@@ -496,12 +496,6 @@ impl Indexer {
                 .delete_term(Term::from_field_u64(f.article_key, article_key));
         }
         let date = crate::dates::to_datetime(&article.date);
-        // Index text fields take their text normalised; stored fields keep it as written.
-        let add_text = |doc: &mut TantivyDocument, field: &TextField, text: &str| {
-            let normalized = normalize(text);
-            doc.add_text(field.stored, text);
-            doc.add_text(field.grams, normalized);
-        };
         let add_keys = |doc: &mut TantivyDocument, kind: &str| {
             doc.add_text(f.kind, kind);
             doc.add_u64(f.article_key, article_key);
@@ -511,30 +505,40 @@ impl Indexer {
             }
         };
 
+        // Every passage carries its article's metadata, so a hit is read in one go; the
+        // article's own document indexes its title and source once.
+        let add_metadata = |doc: &mut TantivyDocument| {
+            doc.add_text(f.article_id, &article.id);
+            doc.add_text(f.title.stored, &article.title);
+            doc.add_text(f.source.stored, &article.source);
+            doc.add_text(f.date_text, &article.date);
+            doc.add_text(f.time, &article.time);
+            doc.add_text(f.url, &article.url);
+            doc.add_text(f.path_text, &article.path);
+        };
+
         let mut doc = TantivyDocument::new();
         add_keys(&mut doc, KIND_ARTICLE);
-        doc.add_text(f.article_id, &article.id);
-        add_text(&mut doc, &f.title, &article.title);
+        add_metadata(&mut doc);
+        doc.add_text(f.title.grams, normalize(&article.title));
         if !article.source.is_empty() {
-            add_text(&mut doc, &f.source, &article.source);
+            doc.add_text(f.source.grams, normalize(&article.source));
             doc.add_text(f.source_name, &article.source);
         }
-        doc.add_text(f.date_text, &article.date);
-        doc.add_text(f.time, &article.time);
-        doc.add_text(f.url, &article.url);
-        doc.add_text(f.path_text, &article.path);
         doc.add_u64(f.body_hash, body_hash);
         self.writer.add_document(doc)?;
 
         for passage in &article.passages {
             let mut doc = TantivyDocument::new();
             add_keys(&mut doc, KIND_PASSAGE);
+            add_metadata(&mut doc);
             let text = normalize(&passage.text);
             doc.add_text(f.text.stored, &passage.text);
             doc.add_text(f.text_words, &text);
             doc.add_text(f.text.grams, text);
             if !passage.section.is_empty() {
-                add_text(&mut doc, &f.section, &passage.section);
+                doc.add_text(f.section.stored, &passage.section);
+                doc.add_text(f.section.grams, normalize(&passage.section));
             }
             doc.add_u64(f.para, passage.para as u64);
             self.writer.add_document(doc)?;
