@@ -22,10 +22,7 @@ pub enum Error {
     #[error("no index at {}: build one with `gonghui index --index {} PATH...`", .0.display(), .0.display())]
     NoIndex(PathBuf),
     /// Another `gonghui index` holds the index's writer lock.
-    #[error(
-        "index {} is locked by another gonghui index; wait for it to finish (or, if none runs, delete {}/.tantivy-writer.lock)",
-        .0.display(), .0.display()
-    )]
+    #[error("index {} is locked by another gonghui index; wait for it to finish", .0.display())]
     Locked(PathBuf),
     /// The index was made by another version or analyzer configuration.
     #[error("{0}")]

@@ -161,7 +161,7 @@ impl Index {
         let mut hits = Vec::with_capacity(ranked.docs.len());
         for (i, (score, address)) in ranked.docs.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let rank = options.offset + i + 1;
+            let rank = options.offset.saturating_add(i + 1);
             hits.push(hit(&doc, self.fields(), rank, score, &compiled.highlights));
         }
         Ok(SearchResults {
@@ -185,8 +185,11 @@ struct Ranked {
 }
 
 fn rank(searcher: &Searcher, query: &dyn Query, options: &SearchOptions) -> Result<Ranked> {
-    if options.per_article.is_none() && options.limit > 0 {
-        let top = TopDocs::with_limit(options.limit).and_offset(options.offset);
+    // No page can hold more than every document: keeps huge values from sizing the heap.
+    let num_docs = searcher.num_docs() as usize;
+    let (offset, limit) = (options.offset.min(num_docs), options.limit.min(num_docs));
+    if options.per_article.is_none() && limit > 0 {
+        let top = TopDocs::with_limit(limit).and_offset(offset);
         let order = match options.sort {
             Sort::Score => {
                 let (docs, total) = searcher.search(query, &(top.order_by_score(), Count))?;
@@ -247,15 +250,12 @@ fn rank(searcher: &Searcher, query: &dyn Query, options: &SearchOptions) -> Resu
         }
         docs = groups.into_iter().flatten().collect();
     }
-    let end = if options.limit == 0 {
+    let end = if limit == 0 {
         docs.len()
     } else {
-        (options.offset + options.limit).min(docs.len())
+        (offset + limit).min(docs.len())
     };
-    let docs = docs
-        .get(options.offset.min(end)..end)
-        .unwrap_or_default()
-        .to_vec();
+    let docs = docs.get(offset.min(end)..end).unwrap_or_default().to_vec();
     Ok(Ranked { total, docs })
 }
 

@@ -140,6 +140,14 @@ fn paging_count_and_per_article() {
         total.to_string()
     );
 
+    let huge = u64::MAX.to_string();
+    let (code, past_the_end, _) = search(
+        index.path(),
+        &["工会", "--json", "-n", &huge, "--offset", &huge],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(past_the_end.len(), 1, "only the summary");
+
     let (_, per_article, _) = search(index.path(), &["工会", "--json", "--per-article", "2"]);
     assert_eq!(per_article.len(), 3, "one article, two passages, a summary");
     assert_eq!(per_article[0], all[0]);
