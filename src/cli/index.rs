@@ -10,6 +10,10 @@ use crate::index::writer::{IndexOptions, IndexReport, index_paths};
 /// Index article pages (.txt), JSON Lines (.jsonl, .jsonl.zst, .jsonl.gz, - for stdin) and
 /// folders of them. Re-running adds only what changed.
 #[derive(clap::Args)]
+#[command(
+    after_help = "Exit status: 0 when everything was read, 1 when something was skipped (listed \
+                  with its reason; the rest is indexed), 2 on an error."
+)]
 pub struct Args {
     /// Files and folders to read [default: corpus]
     #[arg(value_name = "PATH")]
