@@ -578,11 +578,6 @@ impl Indexer {
         Ok(())
     }
 
-    /// What the run has done so far.
-    pub fn report(&self) -> &IndexReport {
-        &self.report
-    }
-
     /// Commits, waits for segment merges, and reports.
     pub fn finish(mut self) -> Result<IndexReport> {
         self.commit()?;
