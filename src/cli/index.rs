@@ -73,20 +73,22 @@ pub fn run(args: Args) -> Result<Outcome> {
     })
 }
 
+/// What a run added, in one line.
+pub fn added(r: &IndexReport) -> String {
+    let noun = if r.articles == 1 {
+        "article"
+    } else {
+        "articles"
+    };
+    format!(
+        "indexed {} {noun}, {} passages in {:.2} s",
+        r.articles, r.passages, r.seconds
+    )
+}
+
 /// The report for people: what was added, what was kept, what was skipped and why.
 pub fn print_report(out: &mut impl Write, r: &IndexReport) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "indexed {} {}, {} passages in {:.2} s",
-        r.articles,
-        if r.articles == 1 {
-            "article"
-        } else {
-            "articles"
-        },
-        r.passages,
-        r.seconds
-    )?;
+    writeln!(out, "{}", added(r))?;
     if r.duplicates > 0 {
         writeln!(
             out,

@@ -99,10 +99,7 @@ fn open_index(dir: &IndexDir) -> Result<Index> {
                 ..IndexOptions::default()
             },
         )?;
-        eprintln!(
-            "gonghui: indexed {} articles, {} passages in {:.2} s",
-            report.articles, report.passages, report.seconds
-        );
+        eprintln!("gonghui: {}", super::index::added(&report));
     }
     Index::open(&path)
 }
