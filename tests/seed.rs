@@ -90,6 +90,13 @@ fn phrase_and_query_no_hits() {
     );
     assert!(both.len() >= 2);
 
+    // Exclusion: what 工会 finds, less what also has 志愿者 (a phrase of grams under MustNot).
+    let union = found(&index, "工会");
+    let with = found(&index, "工会 志愿者");
+    let without = found(&index, "工会 -志愿者");
+    assert_eq!(without, union.difference(&with).copied().collect());
+    assert!(!without.is_empty() && !with.is_empty());
+
     assert!(found(&index, "区块链").is_empty());
     let none = index.search("区块链", &SearchOptions::default()).unwrap();
     assert_eq!((none.total, none.hits.len()), (0, 0));
