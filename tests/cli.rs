@@ -160,14 +160,10 @@ fn batch_queries_pay_start_up_once() {
         .args(["search", "--queries", "-", "--index"])
         .arg(index.path())
         .write_stdin("志愿者\n\n区块链\n工会 -志愿者\n")
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+        .assert()
+        .success()
+        .get_output()
+        .clone();
     let lines: Vec<Value> = String::from_utf8(output.stdout)
         .unwrap()
         .lines()

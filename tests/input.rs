@@ -209,7 +209,7 @@ fn gzip_and_standard_input() {
     assert_eq!(articles[0].passages[0].text, "职工书屋送书下基层。");
 
     let index = dir.path().join("index");
-    let output = assert_cmd::Command::cargo_bin("gonghui")
+    assert_cmd::Command::cargo_bin("gonghui")
         .unwrap()
         .args(["index", "-", "--index"])
         .arg(&index)
@@ -218,14 +218,8 @@ fn gzip_and_standard_input() {
                 .replace("g1", "s1")
                 .replace("职工书屋送书下基层", "工会送清凉到工地"),
         )
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+        .assert()
+        .success();
     let index = gonghui::Index::open(&index).unwrap();
     let results = index.search("送清凉", &SearchOptions::default()).unwrap();
     assert_eq!(results.hits[0].article.id, "s1");
