@@ -3,7 +3,8 @@
 //! Data flows one way, a module per step:
 //!
 //! - indexing: [`files`] → [`articles`] → [`passages`] → [`analysis`] → [`index`];
-//! - searching: [`query`] → [`analysis`] → [`search`] (hits) → [`highlight`] → [`printer`].
+//! - searching: [`query`] → [`analysis`] → [`search`] (hits, ranked by [`rank`]) → [`highlight`]
+//!   → [`printer`].
 //!
 //! ```
 //! use gonghui::{Index, SearchOptions};
@@ -43,6 +44,7 @@ pub mod index;
 pub mod passages;
 pub mod printer;
 pub mod query;
+pub mod rank;
 pub mod search;
 pub mod stats;
 

@@ -9,6 +9,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::highlight::{self, Span};
+use crate::rank::Explanation;
 use crate::search::{ArticleInfo, Hit, PassageInfo, SearchResults};
 
 /// Version of the JSON output format, given in every summary.
@@ -51,6 +52,29 @@ fn marked(
         last = end;
     }
     out.write_all(&text.as_bytes()[last..])
+}
+
+/// The parts of a score that give points, as `as typed 25.00 + text 3.10 (BM25 21.5) …`.
+fn explain_line(explain: &Explanation) -> String {
+    let mut line = String::from("=");
+    for (name, part) in explain.parts() {
+        if part.points == 0.0 {
+            continue;
+        }
+        let sign = if part.points < 0.0 { '−' } else { '+' };
+        if line.len() > 1 || sign == '−' {
+            line.push_str(&format!(" {sign}"));
+        }
+        line.push_str(&format!(" {name} {:.2}", part.points.abs()));
+        match name {
+            "text" => line.push_str(&format!(" (BM25 {:.1})", part.value)),
+            "article" => line.push_str(&format!(" ({} passages)", part.value)),
+            "list" => line.push_str(&format!(" ({:.1} per 100 characters)", part.value)),
+            "short" => line.push_str(&format!(" ({} characters)", part.value)),
+            _ => {}
+        }
+    }
+    line
 }
 
 /// Spans within `window`, shifted to start at it.
@@ -114,6 +138,9 @@ impl TextPrinter {
             " · para {} · score {:.2}{reset}",
             hit.passage.para, hit.score
         )?;
+        if let Some(explain) = &hit.explain {
+            writeln!(out, "   {dim}{}{reset}", explain_line(explain))?;
+        }
 
         let text = &hit.passage.text;
         let (from, to) = highlight::window(text, &hit.highlights, self.max_chars);
@@ -162,6 +189,17 @@ pub struct JsonHit<'a> {
     pub article: &'a ArticleInfo,
     pub passage: &'a PassageInfo,
     pub highlights: &'a [Span],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<JsonExplain>,
+}
+
+/// The `"explain"` object of a hit: each part of the score as `{"value","points"}`, and the
+/// score they add up to.
+#[derive(Serialize)]
+pub struct JsonExplain {
+    pub score: f32,
+    #[serde(flatten)]
+    pub parts: Explanation,
 }
 
 impl<'a> From<&'a Hit> for JsonHit<'a> {
@@ -173,6 +211,10 @@ impl<'a> From<&'a Hit> for JsonHit<'a> {
             article: &hit.article,
             passage: &hit.passage,
             highlights: &hit.highlights,
+            explain: hit.explain.map(|parts| JsonExplain {
+                score: parts.total(),
+                parts,
+            }),
         }
     }
 }

@@ -5,21 +5,22 @@ use std::ops::Bound;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery};
+use tantivy::collector::Count;
+use tantivy::query::{BooleanQuery, Occur, RangeQuery};
 use tantivy::schema::Value;
-use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DateTime, DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
 use crate::highlight::{self, Span};
 use crate::index::Index;
 use crate::index::schema::Fields;
 use crate::query::build::{Compiled, Highlights, compile};
+use crate::rank::{self, Candidate, Explanation};
 
 /// Order of the hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
-    /// Best match first (BM25).
+    /// Best match first (see [`crate::rank`]).
     #[default]
     Score,
     /// Oldest first.
@@ -42,6 +43,8 @@ pub struct SearchOptions {
     pub from: Option<String>,
     /// Only articles dated on or before this day (`YYYY-MM-DD`).
     pub to: Option<String>,
+    /// Give each hit the parts of its score.
+    pub explain: bool,
 }
 
 impl Default for SearchOptions {
@@ -53,6 +56,7 @@ impl Default for SearchOptions {
             sort: Sort::Score,
             from: None,
             to: None,
+            explain: false,
         }
     }
 }
@@ -91,6 +95,8 @@ pub struct Hit {
     pub section_highlights: Vec<Span>,
     /// Character spans of the matches in `article.title`.
     pub title_highlights: Vec<Span>,
+    /// The parts of the score, when asked for.
+    pub explain: Option<Explanation>,
 }
 
 /// The result of a search.
@@ -157,12 +163,22 @@ impl Index {
         let started = Instant::now();
         let searcher = self.searcher();
         let compiled = self.compile(query, options, &searcher)?;
-        let ranked = rank(&searcher, compiled.query.as_ref(), options)?;
+        let ranked = rank(&searcher, &compiled, options)?;
         let mut hits = Vec::with_capacity(ranked.docs.len());
-        for (i, (score, address)) in ranked.docs.into_iter().enumerate() {
-            let doc: TantivyDocument = searcher.doc(address)?;
+        for (i, candidate) in ranked.docs.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher.doc(candidate.address)?;
             let rank = options.offset.saturating_add(i + 1);
-            hits.push(hit(&doc, self.fields(), rank, score, &compiled.highlights));
+            let mut hit = hit(
+                &doc,
+                self.fields(),
+                rank,
+                candidate.score,
+                &compiled.highlights,
+            );
+            if options.explain {
+                hit.explain = Some(rank::explain(&candidate.features, ranked.best_bm25));
+            }
+            hits.push(hit);
         }
         Ok(SearchResults {
             total: ranked.total,
@@ -181,40 +197,24 @@ impl Index {
 
 struct Ranked {
     total: usize,
-    docs: Vec<(f32, DocAddress)>,
+    docs: Vec<Candidate>,
+    best_bm25: f32,
 }
 
-fn rank(searcher: &Searcher, query: &dyn Query, options: &SearchOptions) -> Result<Ranked> {
-    // No page can hold more than every document: keeps huge values from sizing the heap.
-    let num_docs = searcher.num_docs() as usize;
-    let (offset, limit) = (options.offset.min(num_docs), options.limit.min(num_docs));
-    if options.per_article.is_none() && limit > 0 {
-        let top = TopDocs::with_limit(limit).and_offset(offset);
-        let order = match options.sort {
-            Sort::Score => {
-                let (docs, total) = searcher.search(query, &(top.order_by_score(), Count))?;
-                return Ok(Ranked { total, docs });
-            }
-            Sort::Date => Order::Asc,
-            Sort::DateDesc => Order::Desc,
-        };
-        // By date: the top of the date column, then the scores of just those passages.
-        let by_date = top.order_by_fast_field::<DateTime>("date", order);
-        let (dated, total) = searcher.search(query, &(by_date, Count))?;
-        let mut docs = Vec::with_capacity(dated.len());
-        for (_, address) in dated {
-            docs.push((query.explain(searcher, address)?.value(), address));
-        }
-        return Ok(Ranked { total, docs });
+fn rank(searcher: &Searcher, compiled: &Compiled, options: &SearchOptions) -> Result<Ranked> {
+    let mut docs = rank::collect(searcher, compiled.query.as_ref(), &compiled.signals)?;
+    let total = docs.len();
+    let best_bm25 = rank::best_bm25(&docs);
+    let by_score =
+        |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score).then(a.address.cmp(&b.address));
+    let (offset, limit) = (options.offset.min(total), options.limit.min(total));
+    let wanted = offset + limit;
+    if options.sort == Sort::Score && options.per_article.is_none() && limit > 0 && wanted < total {
+        // Only the first page needs ordering.
+        docs.select_nth_unstable_by(wanted, by_score);
+        docs.truncate(wanted);
     }
-    let total = searcher.search(query, &Count)?;
-    if total == 0 {
-        return Ok(Ranked {
-            total,
-            docs: Vec::new(),
-        });
-    }
-    let mut docs = searcher.search(query, &TopDocs::with_limit(total).order_by_score())?;
+    docs.sort_unstable_by(by_score);
     if options.sort != Sort::Score {
         let dates = fast_values(
             searcher,
@@ -222,30 +222,24 @@ fn rank(searcher: &Searcher, query: &dyn Query, options: &SearchOptions) -> Resu
             |reader| reader.fast_fields().date("date").ok(),
             |column, doc| column.first(doc),
         );
-        let key = |d: &DocAddress| dates.get(d).copied();
+        let key = |c: &Candidate| dates.get(&c.address).copied();
+        // Stable sorts: passages of the same day keep their order by score.
         match options.sort {
-            Sort::Date => docs.sort_by_key(|(_, d)| (key(d).is_none(), key(d))),
-            Sort::DateDesc => docs.sort_by_key(|(_, d)| std::cmp::Reverse(key(d))),
+            Sort::Date => docs.sort_by_key(|c| (key(c).is_none(), key(c))),
+            Sort::DateDesc => docs.sort_by_key(|c| std::cmp::Reverse(key(c))),
             Sort::Score => {}
         }
     }
     if let Some(per_article) = options.per_article {
-        let articles = fast_values(
-            searcher,
-            &docs,
-            |reader| reader.fast_fields().u64("article_key").ok(),
-            |column, doc| column.first(doc),
-        );
-        let mut groups: Vec<Vec<(f32, DocAddress)>> = Vec::new();
+        let mut groups: Vec<Vec<Candidate>> = Vec::new();
         let mut group_of: HashMap<u64, usize> = HashMap::new();
-        for (score, address) in docs {
-            let key = articles.get(&address).copied().unwrap_or_default();
-            let group = *group_of.entry(key).or_insert_with(|| {
+        for candidate in docs {
+            let group = *group_of.entry(candidate.article).or_insert_with(|| {
                 groups.push(Vec::new());
                 groups.len() - 1
             });
             if groups[group].len() < per_article {
-                groups[group].push((score, address));
+                groups[group].push(candidate);
             }
         }
         docs = groups.into_iter().flatten().collect();
@@ -253,22 +247,28 @@ fn rank(searcher: &Searcher, query: &dyn Query, options: &SearchOptions) -> Resu
     let end = if limit == 0 {
         docs.len()
     } else {
-        (offset + limit).min(docs.len())
+        wanted.min(docs.len())
     };
-    let docs = docs.get(offset.min(end)..end).unwrap_or_default().to_vec();
-    Ok(Ranked { total, docs })
+    docs.truncate(end);
+    docs.drain(..offset.min(end));
+    Ok(Ranked {
+        total,
+        docs,
+        best_bm25,
+    })
 }
 
 /// A fast-field value for each of `docs`, opening the column once per segment.
 fn fast_values<C, T>(
     searcher: &Searcher,
-    docs: &[(f32, DocAddress)],
+    docs: &[Candidate],
     column: impl Fn(&tantivy::SegmentReader) -> Option<C>,
     value: impl Fn(&C, u32) -> Option<T>,
 ) -> HashMap<DocAddress, T> {
     let mut columns: HashMap<u32, Option<C>> = HashMap::new();
     docs.iter()
-        .filter_map(|&(_, address)| {
+        .filter_map(|candidate| {
+            let address = candidate.address;
             let column = columns
                 .entry(address.segment_ord)
                 .or_insert_with(|| column(searcher.segment_reader(address.segment_ord)))
@@ -294,6 +294,7 @@ fn hit(doc: &TantivyDocument, f: &Fields, rank: usize, score: f32, needles: &Hig
         highlights: highlight::spans(&text, &needles.text),
         section_highlights: highlight::spans(&section, &needles.text),
         title_highlights: highlight::spans(&title, &needles.title),
+        explain: None,
         article: ArticleInfo {
             id: text_of(doc, f.article_id),
             title,

@@ -81,7 +81,58 @@ fn json_lines_follow_the_schema_and_offsets_fit_the_text() {
             let (s, e) = (span[0].as_u64().unwrap(), span[1].as_u64().unwrap());
             assert_eq!(chars(text, s, e), "志愿者");
         }
+        assert!(hit.get("explain").is_none(), "no explain without --explain");
     }
+}
+
+#[test]
+fn explain_gives_the_parts_of_each_score() {
+    let index = seed_index();
+    let (code, lines, stderr) = search(index.path(), &["志愿者", "--json", "--explain"]);
+    assert_eq!(code, 0, "{stderr}");
+    let parts = [
+        "as_typed",
+        "whole_words",
+        "text",
+        "title",
+        "article",
+        "section",
+        "near",
+        "list",
+        "short",
+    ];
+    for hit in lines.iter().filter(|l| l["type"] == "hit") {
+        let explain = &hit["explain"];
+        let points: f64 = parts
+            .iter()
+            .map(|p| explain[p]["points"].as_f64().expect("each part has points"))
+            .sum();
+        let score = hit["score"].as_f64().unwrap();
+        assert!((points - score).abs() < 1e-3, "{explain}");
+        assert!((explain["score"].as_f64().unwrap() - score).abs() < 1e-3);
+        // Nine passages of one article match: the article's part says so.
+        assert_eq!(explain["article"]["value"], 9.0);
+    }
+
+    let output = gonghui()
+        .args([
+            "search",
+            "志愿者",
+            "--explain",
+            "--color",
+            "never",
+            "-n",
+            "1",
+            "--index",
+        ])
+        .arg(index.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("= as typed 32.00 + whole words 8.00 + text "),
+        "{text}"
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@
 pub mod dictionary;
 pub mod grams;
 pub mod normalize;
+pub mod shape;
 pub mod tokenizers;
 
 use serde::{Deserialize, Serialize};

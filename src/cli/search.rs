@@ -64,6 +64,9 @@ pub struct Args {
     /// Mark matches with colour
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
+    /// Show the parts of each hit's score (see the README, "Ranking")
+    #[arg(long)]
+    explain: bool,
     /// Longest part of a passage shown, in characters (0: whole passages)
     #[arg(long, value_name = "N", default_value_t = 160)]
     context: usize,
@@ -117,6 +120,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         },
         from: args.from.clone(),
         to: args.to.clone(),
+        explain: args.explain,
     };
     if let Some(file) = &args.queries {
         return batch(&index, file, &options);

@@ -39,6 +39,10 @@ pub struct Fields {
     pub text_words: Field,
     pub section: TextField,
     pub para: Field,
+    /// Passages: length in characters and enumeration marks (see [`crate::analysis::shape`]),
+    /// packed by [`shape_value`] for ranking; 0 on other documents, so that the column has a
+    /// value for every document and is read without a lookup.
+    pub shape: Field,
     /// Passages and articles: the article's date, for filters and sorting.
     pub date: Field,
     /// Passages and articles: the article's metadata, stored (the title and the source are
@@ -55,6 +59,42 @@ pub struct Fields {
     /// Files: the file's path and its state as JSON.
     pub file_key: Field,
     pub file_state: Field,
+}
+
+/// Article keys are xxh3 hashes of the article ids already: sets and maps of them need no
+/// hashing again.
+#[derive(Default)]
+pub struct ArticleKeyHasher(u64);
+
+impl std::hash::Hasher for ArticleKeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
+pub type ArticleKeys =
+    std::collections::HashSet<u64, std::hash::BuildHasherDefault<ArticleKeyHasher>>;
+pub type PerArticle<V> =
+    std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<ArticleKeyHasher>>;
+
+/// The `shape` value of a passage: its length in characters and its enumeration marks.
+pub fn shape_value(chars: u64, list_marks: u64) -> u64 {
+    (chars.min(u64::from(u32::MAX)) << 32) | list_marks.min(u64::from(u32::MAX))
+}
+
+/// The length in characters and the enumeration marks of a `shape` value.
+pub fn shape_parts(value: u64) -> (u32, u32) {
+    ((value >> 32) as u32, value as u32)
 }
 
 /// Values of the `kind` field.
@@ -108,6 +148,7 @@ impl Fields {
             text_words: b.add_text_field("text_words", analyzed(WORDS, IndexRecordOption::Basic)),
             section,
             para: b.add_u64_field("para", STORED),
+            shape: b.add_u64_field("shape", FAST),
             date: b.add_date_field(
                 "date",
                 DateOptions::default()

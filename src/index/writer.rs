@@ -20,10 +20,10 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 use xxhash_rust::xxh3::Xxh3;
 
-use super::schema::{Fields, KIND_ARTICLE, KIND_FILE, KIND_PASSAGE};
+use super::schema::{Fields, KIND_ARTICLE, KIND_FILE, KIND_PASSAGE, shape_value};
 use super::{Index, exists, map_lock_error};
 use crate::analysis::dictionary::WordList;
-use crate::analysis::normalize;
+use crate::analysis::{normalize, shape};
 use crate::articles::Article;
 use crate::error::{Error, Result};
 use crate::files::{self, InputFile, Skipped};
@@ -526,6 +526,7 @@ impl Indexer {
             doc.add_text(f.source_name, &article.source);
         }
         doc.add_u64(f.body_hash, body_hash);
+        doc.add_u64(f.shape, 0);
         self.writer.add_document(doc)?;
 
         for passage in &article.passages {
@@ -541,6 +542,13 @@ impl Indexer {
                 doc.add_text(f.section.grams, normalize(&passage.section));
             }
             doc.add_u64(f.para, passage.para as u64);
+            doc.add_u64(
+                f.shape,
+                shape_value(
+                    shape::chars(&passage.text),
+                    shape::list_marks(&passage.text),
+                ),
+            );
             self.writer.add_document(doc)?;
         }
         self.report.articles += 1;
@@ -561,6 +569,7 @@ impl Indexer {
             .delete_term(Term::from_field_text(f.file_key, &state.path));
         let mut doc = TantivyDocument::new();
         doc.add_text(f.kind, KIND_FILE);
+        doc.add_u64(f.shape, 0);
         doc.add_text(f.file_key, &state.path);
         doc.add_text(
             f.file_state,

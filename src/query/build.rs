@@ -1,28 +1,30 @@
-//! Query → analysis → tantivy query, plus the needles that highlighting looks for.
+//! Query → analysis → tantivy query, plus the needles that highlighting looks for and the
+//! signals that ranking reads.
 //!
 //! tantivy's QueryParser is not used: it turns every unspaced Chinese run into a strict phrase
 //! of jieba tokens. Here each word of a term becomes a phrase of character grams at character
-//! offsets (exact, whatever jieba made of the passage), all words are required, and the jieba
-//! words and the whole term add to the score so that whole-word and as-typed matches rank first.
+//! offsets (exact, whatever jieba made of the passage) and all words are required. What makes
+//! one match better than another (the term as typed, as whole words, in the title, near the
+//! other terms) is gathered as [`Signals`] for [`crate::rank`].
 
 use std::collections::HashMap;
 
-use tantivy::collector::DocSetCollector;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
+    BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{Searcher, Term};
+use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
 use super::{Node, Scope};
 use crate::analysis::dictionary::QueryDictionary;
 use crate::analysis::grams::{Cover, Needle, is_han};
 use crate::analysis::{normalize, query_words};
 use crate::error::{Error, Result};
-use crate::index::schema::{Fields, KIND_PASSAGE, TextField};
+use crate::index::schema::{ArticleKeys, Fields, KIND_PASSAGE, TextField};
 
-/// Score added when a term cut into several words occurs as typed.
-const LITERAL_BONUS: f32 = 100.0;
+/// Two terms stand near each other when their first grams are at most this many characters
+/// apart: within one clause or two of a news sentence.
+const NEAR_CHARS: u32 = 20;
 
 /// How many grams of a one-character query are scored (the rest only match).
 const SCORED_GRAMS: usize = 32;
@@ -47,10 +49,37 @@ pub struct Highlights {
     pub source: Vec<TermNeedles>,
 }
 
+/// What ranking needs to know about one positive term of the passage text (see
+/// [`crate::rank`]).
+pub struct TermSignals {
+    /// Passages where the term occurs as typed, for a term cut into several words.
+    pub literal: Option<Box<dyn Query>>,
+    /// Passages where each of the term's dictionary words (two characters or more) is a jieba
+    /// word of the passage, not only a string inside other words.
+    pub words: Vec<Box<dyn Query>>,
+    /// Passages whose section heading holds the term.
+    pub section: Box<dyn Query>,
+    /// Articles whose title holds the term.
+    pub title_articles: ArticleKeys,
+    /// The term's first gram in the passage text, to measure how near the terms stand.
+    first_gram: Option<Term>,
+}
+
+/// The ranking signals of a query's positive terms of the passage text.
+#[derive(Default)]
+pub struct Signals {
+    pub terms: Vec<TermSignals>,
+    /// Passages where two terms typed one after the other stand near each other, one query
+    /// per such pair.
+    pub near: Vec<Box<dyn Query>>,
+}
+
 /// A query ready to run.
 pub struct Compiled {
+    /// The passages that match; scored by BM25 over the grams of the text and heading.
     pub query: Box<dyn Query>,
     pub highlights: Highlights,
+    pub signals: Signals,
 }
 
 /// Builds the tantivy query for a parsed query.
@@ -65,14 +94,33 @@ pub fn compile(
         searcher,
         dictionary,
         highlights: Highlights::default(),
+        signals: Signals::default(),
     };
     let query = builder.node(node, true)?.ok_or_else(|| {
         Error::Query("the query has no letters, digits or Chinese characters to search for".into())
     })?;
+    let mut signals = builder.signals;
+    signals.near = near_pairs(&signals.terms);
     Ok(Compiled {
         query,
         highlights: builder.highlights,
+        signals,
     })
+}
+
+/// For each two terms typed one after the other, passages where their first grams stand within
+/// [`NEAR_CHARS`] of each other, in either order.
+fn near_pairs(terms: &[TermSignals]) -> Vec<Box<dyn Query>> {
+    terms
+        .windows(2)
+        .filter_map(|pair| match (&pair[0].first_gram, &pair[1].first_gram) {
+            (Some(a), Some(b)) if a != b => Some(Box::new(PhraseQuery::new_with_offset_and_slop(
+                vec![(0, a.clone()), (0, b.clone())],
+                NEAR_CHARS,
+            )) as Box<dyn Query>),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Every passage (and no file record).
@@ -88,6 +136,7 @@ struct Builder<'a> {
     searcher: &'a Searcher,
     dictionary: &'a QueryDictionary,
     highlights: Highlights,
+    signals: Signals,
 }
 
 impl Builder<'_> {
@@ -253,20 +302,33 @@ impl Builder<'_> {
         Ok(Box::new(BooleanQuery::new(all)))
     }
 
-    /// The passages of the articles that `articles` finds.
-    fn passages_of(&self, articles: Box<dyn Query>) -> Result<Box<dyn Query>> {
-        let mut keys = Vec::new();
-        for address in self.searcher.search(articles.as_ref(), &DocSetCollector)? {
-            let reader = self.searcher.segment_reader(address.segment_ord);
-            if let Some(key) = reader
-                .fast_fields()
-                .u64("article_key")
-                .ok()
-                .and_then(|c| c.first(address.doc_id))
-            {
-                keys.push(Term::from_field_u64(self.fields.article_key, key));
+    /// The keys of the articles that `articles` finds.
+    fn article_keys(&self, articles: &dyn Query) -> Result<ArticleKeys> {
+        let weight = articles.weight(EnableScoring::disabled_from_searcher(self.searcher))?;
+        let mut keys = ArticleKeys::default();
+        for reader in self.searcher.segment_readers() {
+            let column = reader.fast_fields().u64("article_key")?;
+            let alive = reader.alive_bitset();
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            let mut doc = scorer.doc();
+            while doc != TERMINATED {
+                if alive.is_none_or(|a| a.is_alive(doc))
+                    && let Some(key) = column.first(doc)
+                {
+                    keys.insert(key);
+                }
+                doc = scorer.advance();
             }
         }
+        Ok(keys)
+    }
+
+    /// The passages of the articles that `articles` finds.
+    fn passages_of(&self, articles: Box<dyn Query>) -> Result<Box<dyn Query>> {
+        let keys = self
+            .article_keys(articles.as_ref())?
+            .into_iter()
+            .map(|key| Term::from_field_u64(self.fields.article_key, key));
         Ok(Box::new(BooleanQuery::new(vec![
             (
                 Occur::Must,
@@ -287,17 +349,15 @@ impl Builder<'_> {
         let Some(whole) = Needle::new(&normalized) else {
             return Ok(None);
         };
-        let word_texts: Vec<&str> = if phrase {
-            Vec::new()
-        } else {
-            query_words(self.dictionary, &normalized)
-        };
+        let word_texts = query_words(self.dictionary, &normalized);
         let mut words: Vec<Needle> = Vec::new();
-        for piece in pieces(&normalized, &word_texts) {
-            if let Some(needle) = Needle::new(piece)
-                && !words.contains(&needle)
-            {
-                words.push(needle);
+        if !phrase {
+            for piece in pieces(&normalized, &word_texts) {
+                if let Some(needle) = Needle::new(piece)
+                    && !words.contains(&needle)
+                {
+                    words.push(needle);
+                }
             }
         }
 
@@ -306,28 +366,17 @@ impl Builder<'_> {
         } else {
             self.contains_all(&words.iter().collect::<Vec<_>>(), scope)?
         };
-        let query = if scope != Scope::Default {
-            self.passages_of(required)?
+        let query = if scope == Scope::Default {
+            required
         } else {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            if words.len() > 1 {
-                // A bonus larger than any BM25 sum: passages with the term as typed come first.
-                let literal =
-                    ConstScoreQuery::new(self.contains_all(&[&whole], scope)?, LITERAL_BONUS);
-                clauses.push((Occur::Should, Box::new(literal)));
-            }
-            if let Some(scores) = self.word_scores(&word_texts) {
-                clauses.push((Occur::Should, scores));
-            }
-            if clauses.is_empty() {
-                required
-            } else {
-                clauses.push((Occur::Must, required));
-                Box::new(BooleanQuery::new(clauses))
-            }
+            self.passages_of(required)?
         };
 
         if positive {
+            if scope == Scope::Default {
+                let signals = self.signals(&whole, words.len() > 1, &word_texts)?;
+                self.signals.terms.push(signals);
+            }
             let needles = TermNeedles {
                 whole,
                 words: if words.len() > 1 { words } else { Vec::new() },
@@ -341,21 +390,37 @@ impl Builder<'_> {
         Ok(Some(query))
     }
 
-    /// Scores for the query's jieba words among the passage's: whole-word matches rank first.
-    /// Single Han characters are not in the word field.
-    fn word_scores(&self, words: &[&str]) -> Option<Box<dyn Query>> {
-        let clauses: Vec<(Occur, Box<dyn Query>)> = words
+    /// The ranking signals of a positive term of the passage text.
+    fn signals(&self, whole: &Needle, cut: bool, word_texts: &[&str]) -> Result<TermSignals> {
+        let f = self.fields;
+        let words = word_texts
             .iter()
             .filter(|word| !matches!(Needle::new(word).map(|n| n.cover()), Some(Cover::Han(_))))
             .map(|word| {
-                let query: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.text_words, word),
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.text_words, word),
                     IndexRecordOption::Basic,
-                ));
-                (Occur::Should, query)
+                )) as Box<dyn Query>
             })
             .collect();
-        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+        let first_gram = match whole.cover() {
+            Cover::Grams { grams, .. } => grams
+                .first()
+                .map(|(_, gram)| Term::from_field_text(f.text.grams, gram)),
+            Cover::Han(_) => None,
+        };
+        Ok(TermSignals {
+            literal: if cut {
+                Some(self.contains_all(&[whole], Scope::Default)?)
+            } else {
+                None
+            },
+            words,
+            section: self.field_contains(whole, &f.section)?,
+            title_articles: self
+                .article_keys(self.contains_all(&[whole], Scope::Title)?.as_ref())?,
+            first_gram,
+        })
     }
 }
 
