@@ -4,6 +4,7 @@
 //! `{"type":"hit",...}` per passage, then one `{"type":"summary",...}`. Highlights are
 //! half-open character offsets (Unicode scalar values) into `passage.text`.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -160,20 +161,20 @@ impl TextPrinter {
     pub fn summary(&self, out: &mut impl Write, results: &SearchResults) -> io::Result<()> {
         let shown = results.hits.len();
         let first = results.hits.first().map_or(0, |h| h.rank);
+        let mut notes = vec![format!("{} ms", results.elapsed.as_millis())];
+        for (term, others) in &results.expanded {
+            notes.push(format!("{term} also as {}", others.join(", ")));
+        }
+        let notes = notes.join("; ");
         if shown == 0 {
-            writeln!(
-                out,
-                "no passage matches ({} ms)",
-                results.elapsed.as_millis()
-            )
+            writeln!(out, "no passage matches ({notes})")
         } else {
             writeln!(
                 out,
-                "passages {}–{} of {} ({} ms)",
+                "passages {}–{} of {} ({notes})",
                 first,
                 first + shown - 1,
                 results.total,
-                results.elapsed.as_millis()
             )
         }
     }
@@ -220,7 +221,7 @@ impl<'a> From<&'a Hit> for JsonHit<'a> {
 }
 
 /// The JSON summary that ends one query's hits:
-/// `{"type":"summary","version","query","total","returned","elapsed_ms"}`.
+/// `{"type":"summary","version","query","total","returned","elapsed_ms","expanded"}`.
 #[derive(Serialize)]
 pub struct JsonSummary<'a> {
     #[serde(rename = "type")]
@@ -230,10 +231,11 @@ pub struct JsonSummary<'a> {
     pub total: usize,
     pub returned: usize,
     pub elapsed_ms: f64,
+    pub expanded: &'a BTreeMap<String, Vec<String>>,
 }
 
 impl<'a> JsonSummary<'a> {
-    pub fn new(query: &'a str, results: &SearchResults) -> Self {
+    pub fn new(query: &'a str, results: &'a SearchResults) -> Self {
         JsonSummary {
             kind: "summary",
             version: JSON_FORMAT_VERSION,
@@ -241,6 +243,7 @@ impl<'a> JsonSummary<'a> {
             total: results.total,
             returned: results.hits.len(),
             elapsed_ms: results.elapsed.as_secs_f64() * 1000.0,
+            expanded: &results.expanded,
         }
     }
 }

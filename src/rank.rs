@@ -5,8 +5,9 @@
 //!
 //! | part | points | evidence |
 //! | --- | --- | --- |
-//! | as typed | 32 × share of the terms found as typed | a term cut into words occurs whole |
-//! | whole words | 8 × share of the query's words that are words of the passage | 童工 the word, not 儿童工作 |
+//! | as typed | 100 × share of the terms found as typed | a term cut into words occurs whole |
+//! | whole words | 8 × share of the words of each term (of its best form) that are words of the passage | 童工 the word, not 儿童工作 |
+//! | synonym | 50 × share of the terms found, not as typed, but as a synonym | 全国总工会 for 全总 |
 //! | text | 4 × BM25 ÷ the best BM25 among the matches | how much of the passage is about the terms |
 //! | title | 4 × share of the terms in the article's title | the article is about the query |
 //! | article | 2 × ln(1 + passages of the article that match, at most 10) | the story keeps to the topic |
@@ -15,12 +16,13 @@
 //! | list | −4 × enumeration marks per 100 characters ÷ 4, at most 4 | a list names and does not tell |
 //! | short | −2 × (40 − characters) ÷ 40, under 40 characters | a caption, a name, a bare heading |
 //!
-//! "As typed" outweighs all the other parts together (they span 30.8 points, from −6 to
-//! 24.8), so passages with a term as typed always rank before passages where its words stand
-//! apart. BM25 (tantivy's, over the character grams of the text and the heading) is divided by
-//! the best of the query, so that its weight is the same whatever the query's terms. A query
-//! with one term has no pair to keep near: "near" then gives its full points to every passage,
-//! as "whole words" does for a query without a word of two characters or more.
+//! The other parts span 30.8 points (from −6 to 24.8), so "as typed" and "synonym" make
+//! tiers: passages with a term as typed always rank first, then those with one of its
+//! synonyms as written, then those where its words stand apart. BM25 (tantivy's, over the
+//! character grams of the text and the heading) is divided by the best of the query, so that
+//! its weight is the same whatever the query's terms. A query with one term has no pair to
+//! keep near: "near" then gives its full points to every passage, as "whole words" does for a
+//! query without a word of two characters or more.
 //!
 //! The weights are round numbers chosen on the judged set in `../shared/eval`, from a broad
 //! optimum rather than a peak: halving or doubling any one of them moves the mean nDCG@10 by
@@ -37,8 +39,9 @@ use crate::error::Result;
 use crate::index::schema::{PerArticle, shape_parts};
 use crate::query::build::Signals;
 
-const AS_TYPED: f32 = 32.0;
+const AS_TYPED: f32 = 100.0;
 const WHOLE_WORDS: f32 = 8.0;
+const SYNONYM: f32 = 50.0;
 const TEXT: f32 = 4.0;
 const TITLE: f32 = 4.0;
 const ARTICLE: f32 = 2.0;
@@ -61,6 +64,8 @@ pub struct Features {
     /// Shares of the query's terms (or words, or pairs of terms) with each property.
     pub as_typed: f32,
     pub whole_words: f32,
+    /// Share of the terms found not as typed but as one of their synonyms, as written.
+    pub synonym: f32,
     pub title: f32,
     pub section: f32,
     pub near: f32,
@@ -91,6 +96,7 @@ pub struct Part {
 pub struct Explanation {
     pub as_typed: Part,
     pub whole_words: Part,
+    pub synonym: Part,
     /// `value` is the BM25 score; the points are its share of the query's best.
     pub text: Part,
     pub title: Part,
@@ -106,10 +112,11 @@ pub struct Explanation {
 
 impl Explanation {
     /// The parts with their names, in the order they are documented.
-    pub fn parts(&self) -> [(&'static str, Part); 9] {
+    pub fn parts(&self) -> [(&'static str, Part); 10] {
         [
             ("as typed", self.as_typed),
             ("whole words", self.whole_words),
+            ("synonym", self.synonym),
             ("text", self.text),
             ("title", self.title),
             ("article", self.article),
@@ -144,6 +151,7 @@ pub fn explain(features: &Features, best_bm25: f32) -> Explanation {
     Explanation {
         as_typed: share(features.as_typed, AS_TYPED),
         whole_words: share(features.whole_words, WHOLE_WORDS),
+        synonym: share(features.synonym, SYNONYM),
         text: Part {
             value: features.bm25,
             points: TEXT * text_share,
@@ -161,7 +169,9 @@ pub fn explain(features: &Features, best_bm25: f32) -> Explanation {
         },
         short: Part {
             value: features.chars as f32,
-            points: -SHORT * SHORT_CHARS.saturating_sub(features.chars) as f32 / SHORT_CHARS as f32,
+            points: penalty(
+                SHORT * SHORT_CHARS.saturating_sub(features.chars) as f32 / SHORT_CHARS as f32,
+            ),
         },
     }
 }
@@ -198,9 +208,12 @@ fn share_at(presences: &mut [Presence], doc: DocId, none: f32) -> f32 {
 
 /// The presence weights of one term's signals.
 struct TermWeights {
-    /// None when the term is one word.
+    /// None when the term is one word and has no synonyms: it is there as typed.
     literal: Option<Box<dyn Weight>>,
-    words: Vec<Box<dyn Weight>>,
+    /// Some when the term has synonyms: whether one of them is there as written.
+    synonym: Option<Box<dyn Weight>>,
+    /// Per form, its words.
+    words: Vec<Vec<Box<dyn Weight>>>,
     section: Box<dyn Weight>,
 }
 
@@ -214,32 +227,76 @@ fn presence_weight(query: &dyn Query, searcher: &Searcher) -> Result<Box<dyn Wei
     Ok(query.weight(EnableScoring::disabled_from_searcher(searcher))?)
 }
 
+fn presence_weights(
+    queries: &[Box<dyn Query>],
+    searcher: &Searcher,
+) -> Result<Vec<Box<dyn Weight>>> {
+    queries
+        .iter()
+        .map(|q| presence_weight(q.as_ref(), searcher))
+        .collect()
+}
+
 impl SignalWeights {
     fn new(signals: &Signals, searcher: &Searcher) -> Result<SignalWeights> {
-        let mut terms = Vec::with_capacity(signals.terms.len());
-        for term in &signals.terms {
-            let literal = term
-                .literal
+        let optional = |query: &Option<Box<dyn Query>>| {
+            query
                 .as_deref()
                 .map(|q| presence_weight(q, searcher))
-                .transpose()?;
-            let words = term
-                .words
-                .iter()
-                .map(|q| presence_weight(q.as_ref(), searcher))
-                .collect::<Result<_>>()?;
+                .transpose()
+        };
+        let mut terms = Vec::with_capacity(signals.terms.len());
+        for term in &signals.terms {
             terms.push(TermWeights {
-                literal,
-                words,
+                literal: optional(&term.literal)?,
+                synonym: optional(&term.synonym)?,
+                words: term
+                    .words
+                    .iter()
+                    .map(|form| presence_weights(form, searcher))
+                    .collect::<Result<_>>()?,
                 section: presence_weight(term.section.as_ref(), searcher)?,
             });
         }
-        let near = signals
-            .near
-            .iter()
-            .map(|q| presence_weight(q.as_ref(), searcher))
-            .collect::<Result<_>>()?;
-        Ok(SignalWeights { terms, near })
+        Ok(SignalWeights {
+            terms,
+            near: presence_weights(&signals.near, searcher)?,
+        })
+    }
+}
+
+/// One term's signals on the documents of a segment.
+struct TermPresence {
+    literal: Option<Presence>,
+    synonym: Option<Presence>,
+    words: Vec<Vec<Presence>>,
+    section: Presence,
+}
+
+impl TermPresence {
+    fn new(weights: &TermWeights, reader: &SegmentReader) -> Result<TermPresence> {
+        let presence =
+            |w: &dyn Weight| -> Result<Presence> { Ok(Presence(w.scorer(reader, 1.0)?)) };
+        Ok(TermPresence {
+            literal: weights.literal.as_deref().map(presence).transpose()?,
+            synonym: weights.synonym.as_deref().map(presence).transpose()?,
+            words: weights
+                .words
+                .iter()
+                .map(|form| form.iter().map(|w| presence(w.as_ref())).collect())
+                .collect::<Result<_>>()?,
+            section: presence(weights.section.as_ref())?,
+        })
+    }
+
+    /// The share of the words of the form that has most of its words as words of `doc`, or
+    /// `None` when no form has a word to ask about.
+    fn whole_words(&mut self, doc: DocId) -> Option<f32> {
+        self.words
+            .iter_mut()
+            .filter(|form| !form.is_empty())
+            .map(|form| share_at(form, doc, 1.0))
+            .reduce(f32::max)
     }
 }
 
@@ -278,26 +335,24 @@ fn collect_segment(
     if scorer.doc() == TERMINATED {
         return Ok(());
     }
-    let presences = |weights: &[Box<dyn Weight>]| -> Result<Vec<Presence>> {
-        weights
-            .iter()
-            .map(|w| Ok(Presence(w.scorer(reader, 1.0)?)))
-            .collect()
-    };
-    let mut literal: Vec<Presence> = Vec::new();
-    let mut words: Vec<Presence> = Vec::new();
-    let mut sections: Vec<Presence> = Vec::new();
-    for term in &weights.terms {
-        if let Some(w) = &term.literal {
-            literal.push(Presence(w.scorer(reader, 1.0)?));
+    let mut terms: Vec<TermPresence> = weights
+        .terms
+        .iter()
+        .map(|t| TermPresence::new(t, reader))
+        .collect::<Result<_>>()?;
+    let mut near: Vec<Presence> = weights
+        .near
+        .iter()
+        .map(|w| Ok(Presence(w.scorer(reader, 1.0)?)))
+        .collect::<Result<_>>()?;
+    let term_count = terms.len();
+    let share = |count: usize| {
+        if term_count == 0 {
+            0.0
+        } else {
+            count as f32 / term_count as f32
         }
-        words.extend(presences(&term.words)?);
-        sections.push(Presence(term.section.scorer(reader, 1.0)?));
-    }
-    let mut near = presences(&weights.near)?;
-    let terms = signals.terms.len();
-    // A term that is one word is there as typed wherever the passage matches.
-    let single_word_terms = weights.terms.iter().filter(|t| t.literal.is_none()).count();
+    };
 
     let fast = reader.fast_fields();
     let article_keys = fast.u64("article_key")?;
@@ -321,23 +376,35 @@ fn collect_segment(
                     title
                 }
             };
-            let share = |count: usize| {
-                if terms == 0 {
-                    0.0
-                } else {
-                    count as f32 / terms as f32
-                }
-            };
             let (chars, list_marks) = shape_parts(shape.first(doc).unwrap_or_default());
-            let typed = single_word_terms + count_at(&mut literal, doc);
-            let in_section = count_at(&mut sections, doc);
+            let (mut typed, mut other_form, mut in_section) = (0, 0, 0);
+            let (mut words, mut with_words) = (0.0, 0);
+            for term in &mut terms {
+                // A term that is one word, without synonyms, is there as typed wherever the
+                // passage matches.
+                if term.literal.as_mut().is_none_or(|p| p.at(doc)) {
+                    typed += 1;
+                } else if term.synonym.as_mut().is_some_and(|p| p.at(doc)) {
+                    other_form += 1;
+                }
+                in_section += usize::from(term.section.at(doc));
+                if let Some(share) = term.whole_words(doc) {
+                    words += share;
+                    with_words += 1;
+                }
+            }
             candidates.push(Candidate {
                 address: DocAddress::new(ord, doc),
                 article,
                 features: Features {
                     bm25: scorer.score(),
-                    as_typed: if terms == 0 { 1.0 } else { share(typed) },
-                    whole_words: share_at(&mut words, doc, 1.0),
+                    as_typed: if term_count == 0 { 1.0 } else { share(typed) },
+                    whole_words: if with_words == 0 {
+                        1.0
+                    } else {
+                        words / with_words as f32
+                    },
+                    synonym: share(other_form),
                     title: share(title),
                     section: share(in_section),
                     near: share_at(&mut near, doc, 1.0),
@@ -398,7 +465,7 @@ mod tests {
     }
 
     #[test]
-    fn as_typed_outweighs_everything_else() {
+    fn tiers_outweigh_everything_else() {
         let apart = Features {
             as_typed: 0.0,
             title: 1.0,
@@ -415,6 +482,18 @@ mod tests {
             ..features()
         };
         assert!(explain(&typed, 10.0).total() > explain(&apart, 10.0).total());
+        let synonym = Features {
+            as_typed: 0.0,
+            synonym: 1.0,
+            ..typed
+        };
+        let best_synonym = Features {
+            as_typed: 0.0,
+            synonym: 1.0,
+            ..apart
+        };
+        assert!(explain(&typed, 10.0).total() > explain(&best_synonym, 10.0).total());
+        assert!(explain(&synonym, 10.0).total() > explain(&apart, 10.0).total());
     }
 
     #[test]
@@ -442,6 +521,6 @@ mod tests {
     #[test]
     fn parts_add_up() {
         let e = explain(&features(), 20.0);
-        assert!((e.total() - (32.0 + 8.0 + 2.0 + 2.0 * 2f32.ln())).abs() < 1e-5);
+        assert!((e.total() - (100.0 + 8.0 + 2.0 + 2.0 * 2f32.ln())).abs() < 1e-5);
     }
 }

@@ -1,7 +1,8 @@
 //! Query → hits: running a query against the index and collecting ranked passages.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -15,6 +16,7 @@ use crate::highlight::{self, Span};
 use crate::index::Index;
 use crate::index::schema::Fields;
 use crate::query::build::{Compiled, Highlights, compile};
+use crate::query::synonyms::Synonyms;
 use crate::rank::{self, Candidate, Explanation};
 
 /// Order of the hits.
@@ -45,6 +47,9 @@ pub struct SearchOptions {
     pub to: Option<String>,
     /// Give each hit the parts of its score.
     pub explain: bool,
+    /// The synonym groups terms are expanded to (the shipped ones by default); `None` searches
+    /// every term only as typed.
+    pub synonyms: Option<Arc<Synonyms>>,
 }
 
 impl Default for SearchOptions {
@@ -57,6 +62,7 @@ impl Default for SearchOptions {
             from: None,
             to: None,
             explain: false,
+            synonyms: Some(Synonyms::shipped()),
         }
     }
 }
@@ -106,6 +112,8 @@ pub struct SearchResults {
     pub total: usize,
     pub hits: Vec<Hit>,
     pub elapsed: Duration,
+    /// The terms expanded to their synonyms, as typed, with the synonyms searched too.
+    pub expanded: BTreeMap<String, Vec<String>>,
 }
 
 fn parse_day(text: &str, flag: &str) -> Result<DateTime> {
@@ -124,7 +132,13 @@ impl Index {
     ) -> Result<Compiled> {
         let fields = self.fields();
         let node = crate::query::parse(query)?;
-        let mut compiled = compile(&node, fields, self.dictionary(), searcher)?;
+        let mut compiled = compile(
+            &node,
+            fields,
+            self.dictionary(),
+            options.synonyms.as_deref(),
+            searcher,
+        )?;
         let from = options
             .from
             .as_deref()
@@ -184,6 +198,7 @@ impl Index {
             total: ranked.total,
             hits,
             elapsed: started.elapsed(),
+            expanded: compiled.expanded,
         })
     }
 

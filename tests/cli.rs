@@ -93,6 +93,7 @@ fn explain_gives_the_parts_of_each_score() {
     let parts = [
         "as_typed",
         "whole_words",
+        "synonym",
         "text",
         "title",
         "article",
@@ -130,7 +131,7 @@ fn explain_gives_the_parts_of_each_score() {
         .unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
-        text.contains("= as typed 32.00 + whole words 8.00 + text "),
+        text.contains("= as typed 100.00 + whole words 8.00 + text "),
         "{text}"
     );
 }

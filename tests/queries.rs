@@ -169,3 +169,67 @@ fn analyze_explains_a_query() {
     assert!(text.contains("normalised  全国总工会"), "{text}");
     assert!(text.contains("总工会"));
 }
+
+#[test]
+fn synonyms_find_every_name_the_typed_one_first() {
+    let dir = tempfile::tempdir().unwrap();
+    // Real lines of the news corpus, naming the federation three ways.
+    let index = index_of(
+        dir.path(),
+        &[
+            "今天（4月28日），全国总工会举行全国五一劳动奖表彰大会，表彰今年全国五一劳动奖获得者。",
+            "全总近日下发通知，对受疫情防控措施影响不能提供正常劳动的职工，要求各级工会组织依法督促所在企业不得解除劳动合同。",
+            "中华全国总工会第十六届执行委员会20号到21号召开第一次全体会议。",
+            "国家安全总局的大楼遭到袭击。",
+        ],
+        &IndexOptions::default(),
+    );
+    let all = SearchOptions {
+        limit: 0,
+        ..SearchOptions::default()
+    };
+    let results = index.search("全总", &all).unwrap();
+    assert_eq!(
+        results.expanded.get("全总").unwrap(),
+        &["全国总工会", "中华全国总工会"]
+    );
+    let found: Vec<&str> = results.hits.iter().map(|h| h.article.id.as_str()).collect();
+    // The form typed first (as a word before 全总 inside 安全总局), then the other names.
+    assert_eq!(found.len(), 4);
+    assert_eq!(found[..2], ["a1", "a3"]);
+    for hit in &results.hits {
+        let text: Vec<char> = hit.passage.text.chars().collect();
+        let marked: Vec<String> = hit
+            .highlights
+            .iter()
+            .map(|&(s, e)| text[s..e].iter().collect())
+            .collect();
+        let expected = match hit.article.id.as_str() {
+            "a0" => vec!["全国总工会"],
+            "a2" => vec!["中华全国总工会"],
+            _ => vec!["全总"],
+        };
+        assert_eq!(marked, expected, "{}", hit.passage.text);
+    }
+    // Every name finds the same passages; --exact and quotes find the name typed only.
+    assert_eq!(ids(&index, "中华全国总工会").len(), 4);
+    let exact = SearchOptions {
+        synonyms: None,
+        ..all.clone()
+    };
+    let typed_only = index.search("全总", &exact).unwrap();
+    assert!(typed_only.expanded.is_empty());
+    assert_eq!(typed_only.total, 2);
+    assert_eq!(ids(&index, "\"全总\"").len(), 2);
+}
+
+#[test]
+fn the_labour_lexicon_keeps_union_words_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = index_of(dir.path(), &["外卖骑手送餐。"], &IndexOptions::default());
+    assert!(index.config().analyzer.lexicon_words > 80);
+    let words = gonghui::analysis::query_words(index.dictionary(), "外卖骑手权益保障");
+    assert_eq!(words[0], "外卖骑手");
+    let words = gonghui::analysis::query_words(index.dictionary(), "劳模精神");
+    assert_eq!(words, ["劳模精神"]);
+}

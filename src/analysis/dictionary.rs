@@ -21,6 +21,35 @@ use crate::error::{Error, Result};
 /// jieba-rs 0.11's dictionary (`word freq` lines, tags dropped), from the jieba-rs crate (MIT).
 const JIEBA_DICT_ZST: &[u8] = include_bytes!("jieba-dict.txt.zst");
 
+/// Union and labour vocabulary that jieba's dictionary cuts into pieces (how it was made is
+/// said at its top).
+pub const LABOUR_LEXICON: &str = include_str!("labour-lexicon.txt");
+
+/// The words of a dictionary text in jieba's user dictionary format (`word [freq] [tag]` a
+/// line; a BOM, CRLF line ends, blank lines and `#` comments are accepted), normalised, with
+/// their line numbers and their frequency when one is given.
+fn user_dictionary_lines(
+    text: &str,
+) -> impl Iterator<Item = (usize, String, Option<&str>, Option<&str>)> {
+    text.trim_start_matches('\u{feff}')
+        .lines()
+        .enumerate()
+        .filter_map(|(number, line)| {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                return None;
+            }
+            let mut fields = line.split_whitespace();
+            let word = crate::analysis::normalize(fields.next()?);
+            Some((number + 1, word, fields.next(), fields.next()))
+        })
+}
+
+/// The words of the labour lexicon, normalised.
+pub fn lexicon_words() -> impl Iterator<Item = String> {
+    user_dictionary_lines(LABOUR_LEXICON).map(|(_, word, _, _)| word)
+}
+
 /// A word that never reaches jieba's route (it is not a Han or ASCII block), carrying the
 /// frequency mass of the words a query does not contain so that the total stays the same.
 const BALANCE_WORD: &str = "\u{E000}";
@@ -28,14 +57,16 @@ const BALANCE_WORD: &str = "\u{E000}";
 /// The merged word list: what indexing builds jieba from and writes into the index.
 pub struct WordList {
     words: BTreeMap<String, u64>,
-    /// Words of the user dictionary, for reports.
+    /// Words of the labour lexicon and of the user dictionary, for reports.
+    pub lexicon_words: usize,
     pub user_words: usize,
     /// A hash of the whole list, recorded in the index so a different dictionary is detected.
     pub hash: String,
 }
 
 impl WordList {
-    /// jieba's dictionary, with the user dictionary's words added when one is given.
+    /// jieba's dictionary with the labour lexicon's words, and the user dictionary's when one
+    /// is given.
     ///
     /// User dictionary lines are `word [freq] [tag]` as in jieba; a word without a frequency
     /// gets the one jieba suggests to keep it whole. A BOM, CRLF line ends, blank lines and
@@ -57,6 +88,8 @@ impl WordList {
             .load_dict(&mut text.as_bytes())
             .map_err(|e| Error::Usage(format!("the built-in dictionary is damaged: {e}")))?;
 
+        let lexicon_words =
+            add_words(&mut jieba, &mut words, LABOUR_LEXICON, "the labour lexicon")?;
         let mut user_words = 0;
         if let Some(path) = user_dict {
             let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -66,28 +99,7 @@ impl WordList {
                     path.display()
                 ))
             })?;
-            for (number, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
-                let line = line.trim();
-                if line.is_empty() || line.starts_with('#') {
-                    continue;
-                }
-                let mut fields = line.split_whitespace();
-                let word = crate::analysis::normalize(fields.next().unwrap_or_default());
-                let freq = match fields.next().map(str::parse::<usize>) {
-                    None => jieba.suggest_freq(&word),
-                    Some(Ok(freq)) => freq,
-                    Some(Err(_)) => {
-                        return Err(Error::Usage(format!(
-                            "{}:{}: the frequency is not a whole number: {line}",
-                            path.display(),
-                            number + 1
-                        )));
-                    }
-                };
-                jieba.add_word(&word, Some(freq), fields.next());
-                words.insert(word, freq as u64);
-                user_words += 1;
-            }
+            user_words = add_words(&mut jieba, &mut words, &text, &path.display().to_string())?;
         }
 
         let mut hasher = Xxh3::new();
@@ -99,6 +111,7 @@ impl WordList {
         Ok((
             WordList {
                 words,
+                lexicon_words,
                 user_words,
                 hash,
             },
@@ -135,6 +148,33 @@ impl WordList {
             .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
         Ok((total, longest))
     }
+}
+
+/// Adds the words of a dictionary text (see [`user_dictionary_lines`]) to jieba and the word
+/// list; `origin` names the text in errors. Returns the number of words read.
+fn add_words(
+    jieba: &mut Jieba,
+    words: &mut BTreeMap<String, u64>,
+    text: &str,
+    origin: &str,
+) -> Result<usize> {
+    let mut added = 0;
+    for (number, word, freq, tag) in user_dictionary_lines(text) {
+        let freq = match freq.map(str::parse::<usize>) {
+            None => jieba.suggest_freq(&word),
+            Some(Ok(freq)) => freq,
+            Some(Err(_)) => {
+                return Err(Error::Usage(format!(
+                    "{origin}:{number}: the frequency is not a whole number: {}",
+                    freq.unwrap_or_default()
+                )));
+            }
+        };
+        jieba.add_word(&word, Some(freq), tag);
+        words.insert(word, freq as u64);
+        added += 1;
+    }
+    Ok(added)
 }
 
 /// The dictionary as stored in an index, for segmenting queries.

@@ -30,6 +30,9 @@ pub struct AnalyzerConfig {
     pub dictionary_hash: String,
     /// Number of words in the merged dictionary.
     pub dictionary_words: usize,
+    /// Number of words of the labour lexicon in it.
+    #[serde(default)]
+    pub lexicon_words: usize,
     /// Sum of the dictionary's word frequencies (jieba's route depends on it).
     pub dictionary_total: u64,
     /// The user dictionary given to `gonghui index --dict`, as given.

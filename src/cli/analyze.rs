@@ -1,12 +1,16 @@
 //! `gonghui analyze`: how a text is normalised and cut, to see why something (did not) match.
 
+use std::collections::HashSet;
 use std::io::Write;
+use std::sync::Arc;
 
 use super::{IndexDir, Outcome, stdout_result};
+use crate::analysis::dictionary::lexicon_words;
 use crate::analysis::grams::{Cover, Needle, for_each_gram};
 use crate::analysis::{normalize, query_words};
 use crate::error::Result;
 use crate::index::Index;
+use crate::query::synonyms::Synonyms;
 
 /// Show how a text is normalised, cut into words and indexed as grams, with the index's own
 /// dictionary
@@ -17,6 +21,9 @@ pub struct Args {
     text: String,
     #[command(flatten)]
     index: IndexDir,
+    /// Also the synonym groups of FILE, as `search --synonyms`
+    #[arg(long, value_name = "FILE")]
+    synonyms: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<Outcome> {
@@ -47,17 +54,45 @@ pub fn run(args: Args) -> Result<Outcome> {
                 .join(" "),
         })
         .collect();
+    let lexicon: HashSet<String> = lexicon_words().collect();
+    let marked = |words: &[&str]| -> String {
+        words
+            .iter()
+            .map(|w| {
+                if lexicon.contains(*w) {
+                    format!("{w} (labour lexicon)")
+                } else {
+                    w.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    let synonyms = match &args.synonyms {
+        Some(file) => Arc::new(Synonyms::shipped_and(file)?),
+        None => Synonyms::shipped(),
+    };
+    let others = synonyms.others(&normalized);
     let mut out = std::io::stdout().lock();
     stdout_result((|| {
         writeln!(out, "text        {}", args.text)?;
         writeln!(out, "normalised  {normalized}")?;
-        writeln!(out, "query words {}", words.join(" | "))?;
+        writeln!(out, "query words {}", marked(&words))?;
         writeln!(
             out,
             "  each word must occur; it is looked up as the grams {}",
             cover.join(" ; ")
         )?;
-        writeln!(out, "index words {}", search_words.join(" | "))?;
+        if others.is_empty() {
+            writeln!(out, "synonyms    none")?;
+        } else {
+            writeln!(out, "synonyms    {}", others.join(" | "))?;
+            writeln!(
+                out,
+                "  (a search also finds these, after the passages with the form typed; --exact does not)"
+            )?;
+        }
+        writeln!(out, "index words {}", marked(&search_words))?;
         writeln!(
             out,
             "  (jieba search mode: ranks passages where a query word is a word)"

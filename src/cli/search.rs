@@ -2,6 +2,7 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::ValueEnum;
 
@@ -10,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::index::writer::{IndexOptions, index_paths};
 use crate::index::{self, Index};
 use crate::printer::{Marks, TextPrinter, json_lines};
+use crate::query::synonyms::Synonyms;
 use crate::search::{SearchOptions, Sort};
 
 const SYNTAX: &str = "\
@@ -19,6 +21,8 @@ Query syntax:
   疫情 -核酸           exclude a term
   \"疫情防控\"           exact phrase
   title:工会  source:央视网   restrict to the title or the source
+A term of a synonym group also finds the group's other terms (全总 finds 全国总工会 and
+中华全国总工会, after the passages with 全总); --exact turns this off.
 Any string of Chinese characters that occurs in a passage finds it, whatever the word
 boundaries. Traditional characters, full-width letters and input-method punctuation
 (“” ：（）and the ideographic space) work as typed.
@@ -64,6 +68,12 @@ pub struct Args {
     /// Mark matches with colour
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
+    /// Search every term only as typed: no synonyms
+    #[arg(long)]
+    exact: bool,
+    /// Also expand the synonym groups of FILE (one group a line, as the shipped ones)
+    #[arg(long, value_name = "FILE", conflicts_with = "exact")]
+    synonyms: Option<PathBuf>,
     /// Show the parts of each hit's score (see the README, "Ranking")
     #[arg(long)]
     explain: bool,
@@ -121,6 +131,11 @@ pub fn run(args: Args) -> Result<Outcome> {
         from: args.from.clone(),
         to: args.to.clone(),
         explain: args.explain,
+        synonyms: match (&args.synonyms, args.exact) {
+            (_, true) => None,
+            (Some(file), false) => Some(Arc::new(Synonyms::shipped_and(file)?)),
+            (None, false) => Some(Synonyms::shipped()),
+        },
     };
     if let Some(file) = &args.queries {
         return batch(&index, file, &options);

@@ -39,7 +39,11 @@ pub fn run(args: Args) -> Result<Outcome> {
             "analyzer   {} (normalisation v{})",
             a.segmenter, a.normalization
         )?;
-        write!(out, "dictionary {} words", a.dictionary_words)?;
+        write!(
+            out,
+            "dictionary {} words, {} from the labour lexicon",
+            a.dictionary_words, a.lexicon_words
+        )?;
         match &a.user_dictionary {
             Some(path) => writeln!(out, ", {} from {path}", a.user_words)?,
             None => writeln!(out)?,

@@ -170,6 +170,7 @@ impl Index {
                 segmenter: SEGMENTER.to_string(),
                 dictionary_hash: words.hash.clone(),
                 dictionary_words: words.len(),
+                lexicon_words: words.lexicon_words,
                 dictionary_total: total,
                 user_dictionary: user_dict.map(|p| p.display().to_string()),
                 user_words: words.user_words,

@@ -7,7 +7,7 @@
 //! one match better than another (the term as typed, as whole words, in the title, near the
 //! other terms) is gathered as [`Signals`] for [`crate::rank`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
@@ -15,6 +15,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
+use super::synonyms::Synonyms;
 use super::{Node, Scope};
 use crate::analysis::dictionary::QueryDictionary;
 use crate::analysis::grams::{Cover, Needle, is_han};
@@ -52,11 +53,14 @@ pub struct Highlights {
 /// What ranking needs to know about one positive term of the passage text (see
 /// [`crate::rank`]).
 pub struct TermSignals {
-    /// Passages where the term occurs as typed, for a term cut into several words.
+    /// Passages where the term occurs as typed, for a term cut into several words or expanded
+    /// to its synonyms (otherwise every match has it as typed).
     pub literal: Option<Box<dyn Query>>,
-    /// Passages where each of the term's dictionary words (two characters or more) is a jieba
-    /// word of the passage, not only a string inside other words.
-    pub words: Vec<Box<dyn Query>>,
+    /// Passages where one of its synonyms occurs as written, for an expanded term.
+    pub synonym: Option<Box<dyn Query>>,
+    /// Per form of the term: passages where each of its dictionary words (two characters or
+    /// more) is a jieba word of the passage, not only a string inside other words.
+    pub words: Vec<Vec<Box<dyn Query>>>,
     /// Passages whose section heading holds the term.
     pub section: Box<dyn Query>,
     /// Articles whose title holds the term.
@@ -80,21 +84,26 @@ pub struct Compiled {
     pub query: Box<dyn Query>,
     pub highlights: Highlights,
     pub signals: Signals,
+    /// The terms expanded to their synonyms, as typed, with the synonyms.
+    pub expanded: BTreeMap<String, Vec<String>>,
 }
 
-/// Builds the tantivy query for a parsed query.
+/// Builds the tantivy query for a parsed query; terms are expanded to their `synonyms`, if any.
 pub fn compile(
     node: &Node,
     fields: &Fields,
     dictionary: &QueryDictionary,
+    synonyms: Option<&Synonyms>,
     searcher: &Searcher,
 ) -> Result<Compiled> {
     let mut builder = Builder {
         fields,
         searcher,
         dictionary,
+        synonyms,
         highlights: Highlights::default(),
         signals: Signals::default(),
+        expanded: BTreeMap::new(),
     };
     let query = builder.node(node, true)?.ok_or_else(|| {
         Error::Query("the query has no letters, digits or Chinese characters to search for".into())
@@ -105,6 +114,7 @@ pub fn compile(
         query,
         highlights: builder.highlights,
         signals,
+        expanded: builder.expanded,
     })
 }
 
@@ -135,8 +145,10 @@ struct Builder<'a> {
     fields: &'a Fields,
     searcher: &'a Searcher,
     dictionary: &'a QueryDictionary,
+    synonyms: Option<&'a Synonyms>,
     highlights: Highlights,
     signals: Signals,
+    expanded: BTreeMap<String, Vec<String>>,
 }
 
 impl Builder<'_> {
@@ -346,13 +358,62 @@ impl Builder<'_> {
         positive: bool,
     ) -> Result<Option<Box<dyn Query>>> {
         let normalized = normalize(text);
-        let Some(whole) = Needle::new(&normalized) else {
+        let Some(typed) = self.form(&normalized, phrase, scope)? else {
             return Ok(None);
         };
-        let word_texts = query_words(self.dictionary, &normalized);
+        let others: Vec<&str> = match self.synonyms {
+            Some(synonyms) if !phrase => synonyms.others(&normalized),
+            _ => Vec::new(),
+        };
+        let mut forms = vec![typed];
+        for other in &others {
+            forms.extend(self.form(other, false, scope)?);
+        }
+        if forms.len() > 1 {
+            self.expanded.insert(
+                text.trim().to_string(),
+                others.iter().map(|o| o.to_string()).collect(),
+            );
+        }
+
+        let required = any(forms.iter_mut().filter_map(|form| form.required.take()));
+        let query = if scope == Scope::Default {
+            required
+        } else {
+            self.passages_of(required)?
+        };
+        if positive {
+            if scope == Scope::Default {
+                let signals = self.signals(&forms)?;
+                self.signals.terms.push(signals);
+            }
+            let needles = forms.into_iter().map(|form| TermNeedles {
+                whole: form.whole,
+                words: if form.words.len() > 1 {
+                    form.words
+                } else {
+                    Vec::new()
+                },
+            });
+            match scope {
+                Scope::Default => self.highlights.text.extend(needles),
+                Scope::Title => self.highlights.title.extend(needles),
+                Scope::Source => self.highlights.source.extend(needles),
+            }
+        }
+        Ok(Some(query))
+    }
+
+    /// One form of a term (as typed, or a synonym): its needles and the documents that have
+    /// it. `None` when the text has nothing to search for.
+    fn form(&self, normalized: &str, phrase: bool, scope: Scope) -> Result<Option<Form>> {
+        let Some(whole) = Needle::new(normalized) else {
+            return Ok(None);
+        };
+        let cut = query_words(self.dictionary, normalized);
         let mut words: Vec<Needle> = Vec::new();
         if !phrase {
-            for piece in pieces(&normalized, &word_texts) {
+            for piece in pieces(normalized, &cut) {
                 if let Some(needle) = Needle::new(piece)
                     && !words.contains(&needle)
                 {
@@ -360,68 +421,96 @@ impl Builder<'_> {
                 }
             }
         }
-
         let required = if words.len() <= 1 {
             self.contains_all(&[&whole], scope)?
         } else {
             self.contains_all(&words.iter().collect::<Vec<_>>(), scope)?
         };
-        let query = if scope == Scope::Default {
-            required
-        } else {
-            self.passages_of(required)?
-        };
-
-        if positive {
-            if scope == Scope::Default {
-                let signals = self.signals(&whole, words.len() > 1, &word_texts)?;
-                self.signals.terms.push(signals);
-            }
-            let needles = TermNeedles {
-                whole,
-                words: if words.len() > 1 { words } else { Vec::new() },
-            };
-            match scope {
-                Scope::Default => self.highlights.text.push(needles),
-                Scope::Title => self.highlights.title.push(needles),
-                Scope::Source => self.highlights.source.push(needles),
-            }
-        }
-        Ok(Some(query))
+        Ok(Some(Form {
+            whole,
+            words,
+            word_texts: cut.into_iter().map(str::to_string).collect(),
+            required: Some(required),
+        }))
     }
 
-    /// The ranking signals of a positive term of the passage text.
-    fn signals(&self, whole: &Needle, cut: bool, word_texts: &[&str]) -> Result<TermSignals> {
+    /// The ranking signals of a positive term of the passage text, from its forms (the typed
+    /// one first).
+    fn signals(&self, forms: &[Form]) -> Result<TermSignals> {
         let f = self.fields;
-        let words = word_texts
+        let typed = &forms[0];
+        let as_written = |form: &Form| self.contains_all(&[&form.whole], Scope::Default);
+        let literal = if forms.len() > 1 || typed.words.len() > 1 {
+            Some(as_written(typed)?)
+        } else {
+            None
+        };
+        let mut synonyms = Vec::new();
+        for form in &forms[1..] {
+            synonyms.push(as_written(form)?);
+        }
+        let words = forms
             .iter()
-            .filter(|word| !matches!(Needle::new(word).map(|n| n.cover()), Some(Cover::Han(_))))
-            .map(|word| {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.text_words, word),
-                    IndexRecordOption::Basic,
-                )) as Box<dyn Query>
+            .map(|form| {
+                form.word_texts
+                    .iter()
+                    .filter(|word| {
+                        !matches!(Needle::new(word).map(|n| n.cover()), Some(Cover::Han(_)))
+                    })
+                    .map(|word| {
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(f.text_words, word),
+                            IndexRecordOption::Basic,
+                        )) as Box<dyn Query>
+                    })
+                    .collect()
             })
             .collect();
-        let first_gram = match whole.cover() {
+        let mut sections = Vec::new();
+        let mut title_articles = ArticleKeys::default();
+        for form in forms {
+            sections.push(self.field_contains(&form.whole, &f.section)?);
+            title_articles.extend(
+                self.article_keys(self.contains_all(&[&form.whole], Scope::Title)?.as_ref())?,
+            );
+        }
+        let first_gram = match typed.whole.cover() {
             Cover::Grams { grams, .. } => grams
                 .first()
                 .map(|(_, gram)| Term::from_field_text(f.text.grams, gram)),
             Cover::Han(_) => None,
         };
         Ok(TermSignals {
-            literal: if cut {
-                Some(self.contains_all(&[whole], Scope::Default)?)
-            } else {
-                None
-            },
+            literal,
+            synonym: (!synonyms.is_empty()).then(|| any(synonyms)),
             words,
-            section: self.field_contains(whole, &f.section)?,
-            title_articles: self
-                .article_keys(self.contains_all(&[whole], Scope::Title)?.as_ref())?,
+            section: any(sections),
+            title_articles,
             first_gram,
         })
     }
+}
+
+/// One form of a term: as typed, or one of its synonyms.
+struct Form {
+    whole: Needle,
+    /// The pieces that must each occur (more than one when the form is cut into words).
+    words: Vec<Needle>,
+    /// jieba's words of the form.
+    word_texts: Vec<String>,
+    /// The documents that have the form; taken when the term's query is built.
+    required: Option<Box<dyn Query>>,
+}
+
+/// Documents that any of the queries match.
+fn any(queries: impl IntoIterator<Item = Box<dyn Query>>) -> Box<dyn Query> {
+    let mut queries: Vec<Box<dyn Query>> = queries.into_iter().collect();
+    if queries.len() == 1 {
+        return queries.pop().expect("one query");
+    }
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
 }
 
 /// The pieces of a term that must each occur: its jieba words, with a single Han character

@@ -12,6 +12,7 @@
 //! passages where the whole term occurs as written rank first.
 
 pub mod build;
+pub mod synonyms;
 
 use crate::error::{Error, Result};
 
