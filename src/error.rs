@@ -41,5 +41,13 @@ impl Error {
     }
 }
 
+/// The text of a UTF-8 file the user gave (a dictionary, a synonyms file); `what` names it in
+/// the error.
+pub(crate) fn read_text(path: &std::path::Path, what: &str) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes)
+        .map_err(|_| Error::Usage(format!("{}: {what} is not UTF-8 text", path.display())))
+}
+
 /// Result with the library's error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -16,7 +16,7 @@ use memmap2::Mmap;
 use tantivy_jieba::jieba_rs::{Jieba, Token};
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, read_text};
 
 /// jieba-rs 0.11's dictionary (`word freq` lines, tags dropped), from the jieba-rs crate (MIT).
 const JIEBA_DICT_ZST: &[u8] = include_bytes!("jieba-dict.txt.zst");
@@ -92,13 +92,7 @@ impl WordList {
             add_words(&mut jieba, &mut words, LABOUR_LEXICON, "the labour lexicon")?;
         let mut user_words = 0;
         if let Some(path) = user_dict {
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-            let text = String::from_utf8(bytes).map_err(|_| {
-                Error::Usage(format!(
-                    "{}: the dictionary is not UTF-8 text",
-                    path.display()
-                ))
-            })?;
+            let text = read_text(path, "the dictionary")?;
             user_words = add_words(&mut jieba, &mut words, &text, &path.display().to_string())?;
         }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
 use crate::analysis::normalize;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, read_text};
 
 /// The shipped groups (how to add one is said at the file's top).
 pub const BUILTIN: &str = include_str!("synonyms.txt");
@@ -35,13 +35,7 @@ impl Synonyms {
 
     /// The shipped groups and those of a file in the same format.
     pub fn shipped_and(path: &Path) -> Result<Synonyms> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            Error::Usage(format!(
-                "{}: the synonyms file is not UTF-8 text",
-                path.display()
-            ))
-        })?;
+        let text = read_text(path, "the synonyms file")?;
         let mut synonyms = Synonyms::clone(&SHIPPED);
         synonyms.add(&text, &path.display().to_string())?;
         Ok(synonyms)
