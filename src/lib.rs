@@ -37,6 +37,7 @@ pub mod articles;
 pub mod cli;
 pub mod dates;
 pub mod error;
+pub mod facets;
 pub mod files;
 pub mod highlight;
 pub mod index;

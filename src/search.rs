@@ -110,7 +110,7 @@ fn parse_day(text: &str, flag: &str) -> Result<DateTime> {
 
 impl Index {
     /// The query with the options' date filters, and what to highlight.
-    fn compile(
+    pub(crate) fn compile(
         &self,
         query: &str,
         options: &SearchOptions,
