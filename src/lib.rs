@@ -3,7 +3,8 @@
 //! Data flows one way, a module per step:
 //!
 //! - indexing: [`files`] → [`articles`] → [`passages`] → [`analysis`] → [`index`];
-//! - searching: [`query`] → [`analysis`] → [`search`] (hits) → [`highlight`] → [`printer`].
+//! - searching: [`query`] → [`analysis`] → [`search`] (hits) → [`highlight`] → [`printer`];
+//!   [`facets`] counts the matches by year and source; [`serve`] answers searches over HTTP.
 //!
 //! ```
 //! use gonghui::{Index, SearchOptions};
@@ -45,6 +46,7 @@ pub mod passages;
 pub mod printer;
 pub mod query;
 pub mod search;
+pub mod serve;
 pub mod stats;
 
 pub use error::{Error, Result};
