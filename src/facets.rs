@@ -6,15 +6,17 @@
 //! view of the index and kept while the index does not change).
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::{DateTime, DocId, Opstamp, Score, Searcher, SegmentOrdinal, SegmentReader};
 
-use crate::dates::from_datetime;
+use crate::dates::year_of;
 use crate::error::Result;
 use crate::index::Index;
 use crate::index::schema::KIND_ARTICLE;
@@ -40,7 +42,7 @@ struct Sources {
     /// The segments (and their deletes) the map was built from.
     segments: BTreeMap<SegmentId, Option<Opstamp>>,
     /// Article key → index into `names`.
-    of_article: HashMap<u64, u32>,
+    of_article: FxHashMap<u64, u32>,
     names: Vec<String>,
 }
 
@@ -48,7 +50,7 @@ impl Sources {
     fn build(index: &Index, searcher: &Searcher) -> Result<Sources> {
         let mut sources = Sources {
             segments: searcher.generation().segments().clone(),
-            of_article: HashMap::new(),
+            of_article: FxHashMap::default(),
             names: Vec::new(),
         };
         let mut number: HashMap<String, u32> = HashMap::new();
@@ -117,17 +119,56 @@ impl FacetCounter {
     }
 }
 
-/// Raw counts: by date value and by source number.
+/// Counts of keys that come in runs: the matching passages of an article are neighbours and
+/// share its date and key, so a hash map is touched once per run rather than per passage.
+struct Runs<K> {
+    last: Option<K>,
+    run: usize,
+    counts: FxHashMap<K, usize>,
+}
+
+impl<K: Copy + Eq + Hash> Runs<K> {
+    fn new() -> Self {
+        Runs {
+            last: None,
+            run: 0,
+            counts: FxHashMap::default(),
+        }
+    }
+
+    fn add(&mut self, key: K) {
+        if self.last == Some(key) {
+            self.run += 1;
+        } else {
+            self.flush();
+            self.last = Some(key);
+            self.run = 1;
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some(key) = self.last {
+            *self.counts.entry(key).or_default() += self.run;
+        }
+    }
+
+    fn finish(mut self) -> FxHashMap<K, usize> {
+        self.flush();
+        self.counts
+    }
+}
+
+/// Raw counts: by year and by source number (`None`: undated, no source).
 #[derive(Default)]
 struct Tally {
-    by_date: HashMap<Option<DateTime>, usize>,
-    by_source: HashMap<Option<u32>, usize>,
+    by_year: FxHashMap<Option<i64>, usize>,
+    by_source: FxHashMap<Option<u32>, usize>,
 }
 
 impl Tally {
     fn add(&mut self, other: Tally) {
-        for (date, n) in other.by_date {
-            *self.by_date.entry(date).or_default() += n;
+        for (year, n) in other.by_year {
+            *self.by_year.entry(year).or_default() += n;
         }
         for (source, n) in other.by_source {
             *self.by_source.entry(source).or_default() += n;
@@ -135,17 +176,17 @@ impl Tally {
     }
 
     fn facets(&self, names: &[String]) -> Facets {
-        let mut years: BTreeMap<String, usize> = BTreeMap::new();
-        for (date, n) in &self.by_date {
-            let year = date.map(|d| from_datetime(d)[..4].to_string());
-            *years.entry(year.unwrap_or_default()).or_default() += n;
-        }
-        let mut years: Vec<FacetCount> = years
+        let mut years: Vec<(Option<i64>, usize)> =
+            self.by_year.iter().map(|(&y, &n)| (y, n)).collect();
+        // Oldest first, undated last.
+        years.sort_by_key(|&(year, _)| (year.is_none(), year));
+        let years = years
             .into_iter()
-            .map(|(key, count)| FacetCount { key, count })
+            .map(|(year, count)| FacetCount {
+                key: year.map(|y| format!("{y:04}")).unwrap_or_default(),
+                count,
+            })
             .collect();
-        // Undated passages last, after the timeline.
-        years.sort_by_key(|f| f.key.is_empty());
         let mut sources: HashMap<&str, usize> = HashMap::new();
         for (source, n) in &self.by_source {
             let name = source.and_then(|s| names.get(s as usize));
@@ -171,7 +212,11 @@ struct SegmentFacets {
     dates: Option<Column<DateTime>>,
     articles: Option<Column<u64>>,
     sources: Arc<Sources>,
-    tally: Tally,
+    /// Values of a block of documents, read together.
+    date_values: Vec<Option<DateTime>>,
+    article_values: Vec<Option<u64>>,
+    by_date: Runs<Option<DateTime>>,
+    by_article: Runs<Option<u64>>,
 }
 
 impl Collector for FacetCollector {
@@ -188,7 +233,10 @@ impl Collector for FacetCollector {
             dates: fast.date("date").ok(),
             articles: fast.u64("article_key").ok(),
             sources: Arc::clone(&self.sources),
-            tally: Tally::default(),
+            date_values: Vec::new(),
+            article_values: Vec::new(),
+            by_date: Runs::new(),
+            by_article: Runs::new(),
         })
     }
 
@@ -205,18 +253,45 @@ impl Collector for FacetCollector {
     }
 }
 
+/// The first values of `docs` in `column` (none without the column).
+fn first_values<T>(column: Option<&Column<T>>, docs: &[DocId], out: &mut Vec<Option<T>>)
+where
+    T: PartialOrd + Copy + Send + Sync + std::fmt::Debug + 'static,
+{
+    out.clear();
+    out.resize(docs.len(), None);
+    if let Some(column) = column {
+        column.first_vals(docs, out);
+    }
+}
+
 impl SegmentCollector for SegmentFacets {
     type Fruit = Tally;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        let date = self.dates.as_ref().and_then(|c| c.first(doc));
-        *self.tally.by_date.entry(date).or_default() += 1;
-        let article = self.articles.as_ref().and_then(|c| c.first(doc));
-        let source = article.and_then(|key| self.sources.of_article.get(&key).copied());
-        *self.tally.by_source.entry(source).or_default() += 1;
+        self.collect_block(&[doc]);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        first_values(self.dates.as_ref(), docs, &mut self.date_values);
+        first_values(self.articles.as_ref(), docs, &mut self.article_values);
+        for &date in &self.date_values {
+            self.by_date.add(date);
+        }
+        for &article in &self.article_values {
+            self.by_article.add(article);
+        }
     }
 
     fn harvest(self) -> Tally {
-        self.tally
+        let mut tally = Tally::default();
+        for (date, n) in self.by_date.finish() {
+            *tally.by_year.entry(date.map(year_of)).or_default() += n;
+        }
+        for (article, n) in self.by_article.finish() {
+            let source = article.and_then(|key| self.sources.of_article.get(&key).copied());
+            *tally.by_source.entry(source).or_default() += n;
+        }
+        tally
     }
 }

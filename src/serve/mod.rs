@@ -8,6 +8,7 @@ mod api;
 mod page;
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -158,14 +159,26 @@ fn router(state: Shared) -> Router {
         .layer(axum::middleware::from_fn(log))
 }
 
-/// Reloads the index every [`RELOAD_EVERY`], so that new commits are searched.
+/// When `meta.json`, which tantivy rewrites on each commit, was last written, and its size.
+fn commit_mark(dir: &Path) -> Option<(SystemTime, u64)> {
+    let meta = std::fs::metadata(dir.join("meta.json")).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
+/// Reloads the index when a commit was made, checking every [`RELOAD_EVERY`]: a reload opens
+/// every segment again and empties the document caches, so it is not done for nothing.
 async fn keep_reloading(state: Shared) {
     let mut ticks = tokio::time::interval(RELOAD_EVERY);
+    let mut seen = commit_mark(state.index.dir());
     loop {
         ticks.tick().await;
+        let mark = commit_mark(state.index.dir());
+        if mark == seen {
+            continue;
+        }
         let state = Arc::clone(&state);
         match tokio::task::spawn_blocking(move || state.index.reload()).await {
-            Ok(Ok(())) => {}
+            Ok(Ok(())) => seen = mark,
             Ok(Err(error)) => eprintln!("gonghui: reloading the index: {error}"),
             Err(error) => eprintln!("gonghui: reloading the index: {error}"),
         }
