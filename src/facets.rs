@@ -88,6 +88,11 @@ impl FacetCounter {
         Self::default()
     }
 
+    /// Builds what counting needs for the index as it is now, so that no search waits for it.
+    pub fn prepare(&self, index: &Index) -> Result<()> {
+        self.sources(index, &index.searcher()).map(|_| ())
+    }
+
     fn sources(&self, index: &Index, searcher: &Searcher) -> Result<Arc<Sources>> {
         let current = searcher.generation().segments();
         if let Some(sources) = self

@@ -103,7 +103,7 @@ pub(super) async fn search(
 ) -> Result<Response, ApiError> {
     let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let (query, options) = params.options()?;
-    let body = blocking(move || {
+    let body = blocking(state, move |state| {
         let results = state.index.search(&query, &options)?;
         let facets = state.facets.count(&state.index, &query, &options)?;
         let (hits, summary) = json_objects(&query, &results, None);
@@ -119,7 +119,7 @@ pub(super) async fn search(
 }
 
 pub(super) async fn stats(State(state): State<Shared>) -> Result<Response, ApiError> {
-    let body = blocking(move || {
+    let body = blocking(state, |state| {
         let stats = state.index.stats()?;
         Ok(serde_json::to_vec_pretty(&stats).expect("statistics serialise"))
     })

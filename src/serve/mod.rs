@@ -40,6 +40,9 @@ const RELOAD_EVERY: Duration = Duration::from_secs(1);
 struct State {
     index: Index,
     facets: FacetCounter,
+    /// One search per core at a time, the others waiting in turn: on a busy server a long
+    /// search then delays the searches behind it rather than slowing every one in progress.
+    searching: tokio::sync::Semaphore,
 }
 
 type Shared = Arc<State>;
@@ -80,11 +83,17 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Runs `work` on a blocking thread within [`REQUEST_TIMEOUT`], turning a panic into a 500.
+/// Runs `work` on a blocking thread, in turn, within [`REQUEST_TIMEOUT`] (waiting included),
+/// turning a panic into a 500.
 async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> std::result::Result<T, ApiError> + Send + 'static,
+    state: Shared,
+    work: impl FnOnce(&State) -> std::result::Result<T, ApiError> + Send + 'static,
 ) -> std::result::Result<T, ApiError> {
-    let task = tokio::task::spawn_blocking(work);
+    let task = async {
+        let _turn = state.searching.acquire().await;
+        let state = Arc::clone(&state);
+        tokio::task::spawn_blocking(move || work(&state)).await
+    };
     match tokio::time::timeout(REQUEST_TIMEOUT, task).await {
         Ok(Ok(answer)) => answer,
         Ok(Err(_panicked)) => Err(ApiError {
@@ -177,7 +186,11 @@ async fn keep_reloading(state: Shared) {
             continue;
         }
         let state = Arc::clone(&state);
-        match tokio::task::spawn_blocking(move || state.index.reload()).await {
+        let reload = move || {
+            state.index.reload()?;
+            state.facets.prepare(&state.index)
+        };
+        match tokio::task::spawn_blocking(reload).await {
             Ok(Ok(())) => seen = mark,
             Ok(Err(error)) => eprintln!("gonghui: reloading the index: {error}"),
             Err(error) => eprintln!("gonghui: reloading the index: {error}"),
@@ -228,10 +241,14 @@ pub fn serve(index: Index, addr: SocketAddr) -> Result<()> {
         if !bound.ip().is_loopback() {
             eprintln!("gonghui: {bound} is reachable from other machines");
         }
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let state = Arc::new(State {
             index,
             facets: FacetCounter::new(),
+            searching: tokio::sync::Semaphore::new(cores),
         });
+        let preparing = Arc::clone(&state);
+        tokio::task::spawn_blocking(move || preparing.facets.prepare(&preparing.index));
         let reloading = tokio::spawn(keep_reloading(Arc::clone(&state)));
         let served = axum::serve(listener, router(state))
             .with_graceful_shutdown(shutdown_signal())
