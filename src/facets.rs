@@ -20,7 +20,7 @@ use crate::dates::year_of;
 use crate::error::Result;
 use crate::index::Index;
 use crate::index::schema::KIND_ARTICLE;
-use crate::search::SearchOptions;
+use crate::search::{SearchOptions, parse_day};
 
 /// Matching passages with one value of a facet. The key `""` counts the passages without a
 /// date (years) or without a source (sources), so that the counts of a facet sum to the total.
@@ -114,10 +114,23 @@ impl FacetCounter {
     /// sorting do not matter) by year and by source.
     pub fn count(&self, index: &Index, query: &str, options: &SearchOptions) -> Result<Facets> {
         let searcher = index.searcher();
-        let compiled = index.compile(query, options, &searcher)?;
+        // The dates are checked here, on the values read anyway, rather than by the query's
+        // range filter, which scans the whole date column of every segment.
+        let undated = SearchOptions {
+            from: None,
+            to: None,
+            ..options.clone()
+        };
+        let compiled = index.compile(query, &undated, &searcher)?;
+        let day = |day: &Option<String>, flag| day.as_deref().map(|d| parse_day(d, flag));
+        let days = (
+            day(&options.from, "--from").transpose()?,
+            day(&options.to, "--to").transpose()?,
+        );
         let sources = self.sources(index, &searcher)?;
         let collector = FacetCollector {
             sources: Arc::clone(&sources),
+            days,
         };
         let tally = searcher.search(compiled.query.as_ref(), &collector)?;
         Ok(tally.facets(&sources.names))
@@ -211,9 +224,12 @@ impl Tally {
 
 struct FacetCollector {
     sources: Arc<Sources>,
+    /// First and last day counted, when the search has them.
+    days: (Option<DateTime>, Option<DateTime>),
 }
 
 struct SegmentFacets {
+    days: (Option<DateTime>, Option<DateTime>),
     dates: Option<Column<DateTime>>,
     articles: Option<Column<u64>>,
     sources: Arc<Sources>,
@@ -238,6 +254,7 @@ impl Collector for FacetCollector {
             dates: fast.date("date").ok(),
             articles: fast.u64("article_key").ok(),
             sources: Arc::clone(&self.sources),
+            days: self.days,
             date_values: Vec::new(),
             article_values: Vec::new(),
             by_date: Runs::new(),
@@ -280,11 +297,17 @@ impl SegmentCollector for SegmentFacets {
     fn collect_block(&mut self, docs: &[DocId]) {
         first_values(self.dates.as_ref(), docs, &mut self.date_values);
         first_values(self.articles.as_ref(), docs, &mut self.article_values);
-        for &date in &self.date_values {
-            self.by_date.add(date);
-        }
-        for &article in &self.article_values {
-            self.by_article.add(article);
+        let (first, last) = self.days;
+        let values = self.date_values.iter().zip(&self.article_values);
+        for (&date, &article) in values {
+            let within = match date {
+                Some(date) => first.is_none_or(|d| date >= d) && last.is_none_or(|d| date <= d),
+                None => first.is_none() && last.is_none(),
+            };
+            if within {
+                self.by_date.add(date);
+                self.by_article.add(article);
+            }
         }
     }
 

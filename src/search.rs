@@ -102,7 +102,7 @@ pub struct SearchResults {
     pub elapsed: Duration,
 }
 
-fn parse_day(text: &str, flag: &str) -> Result<DateTime> {
+pub(crate) fn parse_day(text: &str, flag: &str) -> Result<DateTime> {
     crate::articles::parse_date(text)
         .and_then(|(day, _)| crate::dates::to_datetime(&day))
         .ok_or_else(|| Error::Usage(format!("{flag} {text}: not a date such as 2021-11-03")))
