@@ -1,8 +1,9 @@
 //! `gonghui serve`: the search page and the HTTP JSON API over one index, read-only.
 //!
 //! Searches run on tokio's blocking threads (tantivy is synchronous), each under a time limit;
-//! a panic in one is answered with an error and the server goes on. The index is reloaded
-//! every second, so the commits of a running `gonghui index` show without a restart.
+//! a panic in one is answered with an error and the server goes on. The index is checked for
+//! new commits every second and reloaded when there is one, so the work of a running
+//! `gonghui index` shows without a restart.
 
 mod api;
 mod page;
@@ -45,7 +46,7 @@ struct State {
     facets: FacetCounter,
     /// One search per core at a time, the others waiting in turn: on a busy server a long
     /// search then delays the searches behind it rather than slowing every one in progress.
-    searching: tokio::sync::Semaphore,
+    searching: Arc<tokio::sync::Semaphore>,
 }
 
 type Shared = Arc<State>;
@@ -93,9 +94,14 @@ async fn blocking<T: Send + 'static>(
     work: impl FnOnce(&State) -> std::result::Result<T, ApiError> + Send + 'static,
 ) -> std::result::Result<T, ApiError> {
     let task = async {
-        let _turn = state.searching.acquire().await;
+        // The turn ends with the work, even when the answer has gone out as a timeout.
+        let turn = Arc::clone(&state.searching).acquire_owned().await;
         let state = Arc::clone(&state);
-        tokio::task::spawn_blocking(move || work(&state)).await
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            work(&state)
+        })
+        .await
     };
     match tokio::time::timeout(REQUEST_TIMEOUT, task).await {
         Ok(Ok(answer)) => answer,
@@ -113,7 +119,7 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-/// `HH:MM:SS` (UTC) of now, for the log.
+/// Now as `YYYY-MM-DDTHH:MM:SSZ` (UTC), for the log.
 fn clock() -> String {
     let secs = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
@@ -249,7 +255,7 @@ pub fn serve(index: Index, addr: SocketAddr) -> Result<()> {
         let state = Arc::new(State {
             index,
             facets: FacetCounter::new(),
-            searching: tokio::sync::Semaphore::new(cores),
+            searching: Arc::new(tokio::sync::Semaphore::new(cores)),
         });
         let preparing = Arc::clone(&state);
         tokio::task::spawn_blocking(move || preparing.facets.prepare(&preparing.index));
