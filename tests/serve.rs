@@ -140,6 +140,42 @@ fn bad_input_gets_400_and_the_server_goes_on() {
     assert_eq!(status, 404);
     assert!(answer["error"].is_string());
 
+    // Whatever the query, an answer or a 400, never a failure.
+    let odd = [
+        "OR",
+        "OR OR",
+        "-",
+        "--工会",
+        "()",
+        "((工会))",
+        "\"\"",
+        "title:",
+        "source:",
+        ":",
+        "工会 -工会",
+        "\u{0}",
+        "\u{FEFF}工会",
+        "🙂",
+        "a\tb\nc",
+        "工会 OR",
+        "NOT 工会",
+        "title:(工会 OR",
+        "＂工会＂",
+        "99999999999999999999",
+        "%",
+        "*",
+        "工会~2",
+        "[2020 TO 2021]",
+        "<script>",
+    ];
+    for query in odd {
+        let (status, answer) = server.json("/api/search", &[("q", query)]);
+        assert!(
+            status == 200 || status == 400,
+            "{query:?}: {status} {answer}"
+        );
+    }
+
     // Still there, and empty values count as not given (forms send them).
     let (status, answer) = server.json(
         "/api/search",
