@@ -107,7 +107,11 @@ fn the_page_shows_highlighted_results_a_year_chart_and_pages() {
     let third = dom(&browser, &url("q=工会&page=3"));
     assert_eq!(passages(&third).len(), 4);
 
-    // The URL holds the filters: nothing before 2021, and a bad date says why.
+    // The URL holds the filters: a source, nothing before 2021, and a bad date says why.
+    let source = dom(&browser, &url("q=志愿者&source=甘肃工人报"));
+    assert!(source.contains("共 9 段匹配"), "{source}");
+    let other = dom(&browser, &url("q=志愿者&source=央视网"));
+    assert!(other.contains("没有匹配的段落"));
     let none = dom(&browser, &url("q=工会&to=2020-12-31"));
     assert!(none.contains("没有匹配的段落"));
     let bad = dom(&browser, &url("q=工会&from=昨天"));
