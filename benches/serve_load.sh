@@ -72,7 +72,7 @@ end
 PY
 requests=$(grep -c '"/api' "$work/requests.lua")
 echo "== gonghui serve: $clients clients, $seconds s, $requests distinct requests from $(wc -l < "$work/queries.txt") queries, $(nproc) cores"
-wrk -t2 -c"$clients" -d"${seconds}s" --latency -s "$work/requests.lua" "$base" | tee "$work/wrk.txt"
+wrk -t"$(( clients < 2 ? clients : 2 ))" -c"$clients" -d"${seconds}s" --latency -s "$work/requests.lua" "$base" | tee "$work/wrk.txt"
 kill -INT "$server"
 wait "$time_pid" || true
 server=""
