@@ -8,7 +8,7 @@
 # INDEX is a built index (e.g. `gonghui index ../shared/corpus/news.jsonl.zst --index DIR`);
 # QUERIES are files of one query per line (default ../shared/bench/queries.txt and the second
 # column of ../shared/eval/queries.tsv). Needs wrk (Debian package `wrk`), python3 and GNU
-# time (/usr/bin/time). CLIENTS and SECONDS override 32 and 20.
+# time (/usr/bin/time). CLIENTS and SECONDS_RUN override 32 clients and 20 seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 index=${1:?usage: benches/serve_load.sh INDEX [QUERIES...]}

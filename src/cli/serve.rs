@@ -8,9 +8,12 @@ use crate::error::Result;
 /// Serve a search page and an HTTP JSON API over the index (read-only) until Ctrl-C
 #[derive(clap::Args)]
 #[command(after_help = "\
-Open http://127.0.0.1:8080/ in a browser. The API: GET /api/search?q=…&limit=&offset=&from=&to=&sort=&per_article=
-answers {\"hits\",\"summary\",\"facets\"} (hits and summary as search --json); GET /api/stats
-answers stats --json. One line per request is logged on stderr.")]
+The page: http://127.0.0.1:8080/ (the URL holds the search: /?q=志愿者&from=2020-01-01)
+The API:  GET /api/search?q=…&limit=&offset=&from=&to=&sort=&per_article=
+          answers {\"hits\",\"summary\",\"facets\"}, hits and summary as search --json prints them
+          GET /api/stats answers what stats --json prints
+Limits: queries of 200 characters, pages of 100 hits, offsets up to 10000, 10 s a request;
+a bad request gets 400 and {\"error\": …}. One line per request is logged on stderr.")]
 pub struct Args {
     #[command(flatten)]
     index: IndexDir,
