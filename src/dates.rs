@@ -56,8 +56,14 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// `YYYY-MM-DD` of a day count since 1970-01-01 (H. Hinnant's algorithm).
+/// `YYYY-MM-DD` of a day count since 1970-01-01.
 fn civil_from_days(days: i64) -> String {
+    let (y, m, d) = civil(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Year, month and day of a day count since 1970-01-01 (H. Hinnant's algorithm).
+fn civil(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -66,8 +72,12 @@ fn civil_from_days(days: i64) -> String {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// The year of a tantivy date value, without formatting it (facets count many).
+pub fn year_of(date: DateTime) -> i64 {
+    civil(date.into_timestamp_secs().div_euclid(86_400)).0
 }
 
 /// `YYYY-MM-DD` of a tantivy date value.
@@ -102,6 +112,8 @@ mod tests {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(days_from_civil(2021, 11, 3), 18_934);
         assert_eq!(civil_from_days(18_934), "2021-11-03");
+        assert_eq!(year_of(to_datetime("2020-12-31").unwrap()), 2020);
+        assert_eq!(year_of(to_datetime("2021-01-01").unwrap()), 2021);
         assert_eq!(
             from_datetime(to_datetime("2000-03-01").unwrap()),
             "2000-03-01"

@@ -4,7 +4,8 @@
 //!
 //! - indexing: [`files`] → [`articles`] → [`passages`] → [`analysis`] → [`index`];
 //! - searching: [`query`] → [`analysis`] → [`search`] (hits, ranked by [`rank`]) → [`highlight`]
-//!   → [`printer`].
+//!   → [`printer`]; [`facets`] counts the matches by year and source; [`serve`] answers searches
+//!   over HTTP.
 //!
 //! ```
 //! use gonghui::{Index, SearchOptions};
@@ -38,6 +39,7 @@ pub mod articles;
 pub mod cli;
 pub mod dates;
 pub mod error;
+pub mod facets;
 pub mod files;
 pub mod highlight;
 pub mod index;
@@ -46,6 +48,7 @@ pub mod printer;
 pub mod query;
 pub mod rank;
 pub mod search;
+pub mod serve;
 pub mod stats;
 
 pub use error::{Error, Result};

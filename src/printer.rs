@@ -9,6 +9,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::facets::{FacetCount, Facets};
 use crate::highlight::{self, Span};
 use crate::rank::Explanation;
 use crate::search::{ArticleInfo, Hit, PassageInfo, SearchResults};
@@ -178,6 +179,22 @@ impl TextPrinter {
             )
         }
     }
+
+    /// The facets: one line of counts by year, one by source.
+    pub fn facets(&self, out: &mut impl Write, facets: &Facets) -> io::Result<()> {
+        let line = |counts: &[FacetCount], missing: &str| {
+            counts
+                .iter()
+                .map(|f| {
+                    let key = if f.key.is_empty() { missing } else { &f.key };
+                    format!("{key} {}", f.count)
+                })
+                .collect::<Vec<_>>()
+                .join(" · ")
+        };
+        writeln!(out, "years    {}", line(&facets.years, "undated"))?;
+        writeln!(out, "sources  {}", line(&facets.sources, "(none)"))
+    }
 }
 
 /// The JSON object of one hit: `{"type":"hit","rank","score","article","passage","highlights"}`.
@@ -221,7 +238,8 @@ impl<'a> From<&'a Hit> for JsonHit<'a> {
 }
 
 /// The JSON summary that ends one query's hits:
-/// `{"type":"summary","version","query","total","returned","elapsed_ms","expanded"}`.
+/// `{"type":"summary","version","query","total","returned","elapsed_ms","expanded"}`, and
+/// `"facets"` when they were asked for.
 #[derive(Serialize)]
 pub struct JsonSummary<'a> {
     #[serde(rename = "type")]
@@ -232,10 +250,12 @@ pub struct JsonSummary<'a> {
     pub returned: usize,
     pub elapsed_ms: f64,
     pub expanded: &'a BTreeMap<String, Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<&'a Facets>,
 }
 
 impl<'a> JsonSummary<'a> {
-    pub fn new(query: &'a str, results: &'a SearchResults) -> Self {
+    pub fn new(query: &'a str, results: &'a SearchResults, facets: Option<&'a Facets>) -> Self {
         JsonSummary {
             kind: "summary",
             version: JSON_FORMAT_VERSION,
@@ -244,17 +264,34 @@ impl<'a> JsonSummary<'a> {
             returned: results.hits.len(),
             elapsed_ms: results.elapsed.as_secs_f64() * 1000.0,
             expanded: &results.expanded,
+            facets,
         }
     }
 }
 
+/// The JSON objects of one query's results, as both the JSON Lines and the HTTP API give them.
+pub fn json_objects<'a>(
+    query: &'a str,
+    results: &'a SearchResults,
+    facets: Option<&'a Facets>,
+) -> (Vec<JsonHit<'a>>, JsonSummary<'a>) {
+    let hits = results.hits.iter().map(JsonHit::from).collect();
+    (hits, JsonSummary::new(query, results, facets))
+}
+
 /// Writes the JSON Lines of one query's results.
-pub fn json_lines(out: &mut impl Write, query: &str, results: &SearchResults) -> io::Result<()> {
-    for hit in &results.hits {
-        serde_json::to_writer(&mut *out, &JsonHit::from(hit))?;
+pub fn json_lines(
+    out: &mut impl Write,
+    query: &str,
+    results: &SearchResults,
+    facets: Option<&Facets>,
+) -> io::Result<()> {
+    let (hits, summary) = json_objects(query, results, facets);
+    for hit in &hits {
+        serde_json::to_writer(&mut *out, hit)?;
         out.write_all(b"\n")?;
     }
-    serde_json::to_writer(&mut *out, &JsonSummary::new(query, results))?;
+    serde_json::to_writer(&mut *out, &summary)?;
     out.write_all(b"\n")
 }
 

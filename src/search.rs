@@ -116,7 +116,7 @@ pub struct SearchResults {
     pub expanded: BTreeMap<String, Vec<String>>,
 }
 
-fn parse_day(text: &str, flag: &str) -> Result<DateTime> {
+pub(crate) fn parse_day(text: &str, flag: &str) -> Result<DateTime> {
     crate::articles::parse_date(text)
         .and_then(|(day, _)| crate::dates::to_datetime(&day))
         .ok_or_else(|| Error::Usage(format!("{flag} {text}: not a date such as 2021-11-03")))
@@ -124,7 +124,7 @@ fn parse_day(text: &str, flag: &str) -> Result<DateTime> {
 
 impl Index {
     /// The query with the options' date filters, and what to highlight.
-    fn compile(
+    pub(crate) fn compile(
         &self,
         query: &str,
         options: &SearchOptions,

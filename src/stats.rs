@@ -6,7 +6,7 @@ use serde::Serialize;
 use tantivy::collector::Count;
 use tantivy::query::{EnableScoring, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, Term};
+use tantivy::{DocId, Searcher, Term};
 
 use crate::analysis::AnalyzerConfig;
 use crate::dates::from_datetime;
@@ -54,14 +54,14 @@ fn kind(index: &Index, kind: &str) -> TermQuery {
     )
 }
 
-/// Calls `f` with each live document of a kind, in every segment.
-fn for_each_of_kind(
+/// Calls `f` with each live document of a kind, in every segment of `searcher`.
+pub(crate) fn for_each_of_kind(
     index: &Index,
+    searcher: &Searcher,
     kind_name: &str,
     mut f: impl FnMut(&tantivy::SegmentReader, DocId),
 ) -> Result<()> {
-    let searcher = index.searcher();
-    let weight = kind(index, kind_name).weight(EnableScoring::disabled_from_searcher(&searcher))?;
+    let weight = kind(index, kind_name).weight(EnableScoring::disabled_from_searcher(searcher))?;
     for reader in searcher.segment_readers() {
         weight.for_each_no_score(reader, &mut |docs| {
             for &doc in docs {
@@ -93,7 +93,8 @@ impl Index {
         let mut source_of: HashMap<u64, String> = HashMap::new();
         let mut by_source: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         let mut dates: Option<(tantivy::DateTime, tantivy::DateTime)> = None;
-        for_each_of_kind(self, KIND_ARTICLE, |reader, doc| {
+        let searcher = self.searcher();
+        for_each_of_kind(self, &searcher, KIND_ARTICLE, |reader, doc| {
             let fast = reader.fast_fields();
             let mut source = String::new();
             if let Ok(Some(column)) = fast.str("source_name")
@@ -112,7 +113,7 @@ impl Index {
                 });
             }
         })?;
-        for_each_of_kind(self, KIND_PASSAGE, |reader, doc| {
+        for_each_of_kind(self, &searcher, KIND_PASSAGE, |reader, doc| {
             if let Some(source) = article_key(reader, doc).and_then(|key| source_of.get(&key)) {
                 by_source.entry(source.clone()).or_default().1 += 1;
             }

@@ -137,6 +137,43 @@ fn explain_gives_the_parts_of_each_score() {
 }
 
 #[test]
+fn facets_count_every_match_by_year_and_source() {
+    let index = seed_index();
+    let (code, lines, stderr) = search(index.path(), &["工会", "--json", "--facets", "-n", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["returned"], 1);
+    let total = summary["total"].as_u64().unwrap();
+    assert!(total > 1);
+    let facets = &summary["facets"];
+    assert_eq!(facets["years"][0]["key"], "2021");
+    for facet in ["years", "sources"] {
+        let counts = facets[facet].as_array().unwrap();
+        let sum: u64 = counts.iter().map(|c| c["count"].as_u64().unwrap()).sum();
+        assert_eq!(sum, total, "{facet}");
+    }
+    assert_eq!(facets["sources"][0]["key"], "甘肃工人报");
+
+    let (_, lines, _) = search(index.path(), &["工会", "--json", "-n", "1"]);
+    assert!(lines.last().unwrap().get("facets").is_none());
+
+    let output = gonghui()
+        .args(["search", "工会", "-n", "1", "--facets", "--index"])
+        .arg(index.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains(&format!("\nyears    2021 {total}\n")),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(&format!("\nsources  甘肃工人报 {total}\n")),
+        "{text}"
+    );
+}
+
+#[test]
 fn exit_codes_as_grep() {
     let index = seed_index();
     let (code, lines, _) = search(index.path(), &["区块链", "--json"]);

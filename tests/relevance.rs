@@ -71,7 +71,7 @@ fn judged_queries_keep_their_ndcg() {
     let queries = std::fs::read_to_string(eval.join("queries.tsv")).unwrap();
     for query in queries.lines().filter_map(|line| line.split('\t').nth(1)) {
         let results = index.search(query, &SearchOptions::default()).unwrap();
-        json_lines(&mut run, query, &results).unwrap();
+        json_lines(&mut run, query, &results, None).unwrap();
     }
     std::fs::write(dir.join("run.jsonl"), run).unwrap();
     let extra = std::fs::read_to_string(

@@ -7,6 +7,7 @@ mod analyze;
 mod index;
 mod parse;
 mod search;
+mod serve;
 mod stats;
 
 use std::path::PathBuf;
@@ -36,6 +37,7 @@ enum Command {
     Parse(parse::Args),
     Analyze(analyze::Args),
     Stats(stats::Args),
+    Serve(serve::Args),
 }
 
 /// Exit status of a command that ran.
@@ -71,6 +73,7 @@ pub fn run() -> ExitCode {
         Command::Parse(args) => parse::run(args),
         Command::Analyze(args) => analyze::run(args),
         Command::Stats(args) => stats::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

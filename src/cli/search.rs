@@ -8,6 +8,7 @@ use clap::ValueEnum;
 
 use super::{DEFAULT_CORPUS, DEFAULT_INDEX, IndexDir, Outcome, stdout_result};
 use crate::error::{Error, Result};
+use crate::facets::{FacetCounter, Facets};
 use crate::index::writer::{IndexOptions, index_paths};
 use crate::index::{self, Index};
 use crate::printer::{Marks, TextPrinter, json_lines};
@@ -59,6 +60,9 @@ pub struct Args {
     /// Print only the number of matching passages
     #[arg(long, conflicts_with = "json")]
     count: bool,
+    /// Also count the matching passages by year and by source (in JSON, in the summary)
+    #[arg(long, conflicts_with = "count")]
+    facets: bool,
     /// Write JSON Lines: one object per passage, then a summary
     #[arg(long)]
     json: bool,
@@ -98,7 +102,7 @@ enum ColorArg {
 }
 
 /// Opens the index; on first use of the default index, builds it from `corpus/`.
-fn open_index(dir: &IndexDir) -> Result<Index> {
+pub(super) fn open_index(dir: &IndexDir) -> Result<Index> {
     let path = dir.path();
     if dir.dir.is_none() && !index::exists(&path) && Path::new(DEFAULT_CORPUS).is_dir() {
         eprintln!(
@@ -137,8 +141,9 @@ pub fn run(args: Args) -> Result<Outcome> {
             (None, false) => Some(Synonyms::shipped()),
         },
     };
+    let facets = args.facets.then(FacetCounter::new);
     if let Some(file) = &args.queries {
-        return batch(&index, file, &options);
+        return batch(&index, file, &options, facets.as_ref());
     }
     let query = args.query.as_deref().unwrap_or_default();
     let mut out = std::io::stdout().lock();
@@ -152,8 +157,11 @@ pub fn run(args: Args) -> Result<Outcome> {
         });
     }
     let results = index.search(query, &options)?;
+    let facets = facets
+        .map(|counter| counter.count(&index, query, &options))
+        .transpose()?;
     if args.json {
-        stdout_result(json_lines(&mut out, query, &results))?;
+        stdout_result(json_lines(&mut out, query, &results, facets.as_ref()))?;
     } else {
         let color = match args.color {
             ColorArg::Always => true,
@@ -170,7 +178,11 @@ pub fn run(args: Args) -> Result<Outcome> {
             for hit in &results.hits {
                 printer.hit(&mut out, hit)?;
             }
-            printer.summary(&mut out, &results)
+            printer.summary(&mut out, &results)?;
+            match &facets {
+                Some(facets) => printer.facets(&mut out, facets),
+                None => Ok(()),
+            }
         })())?;
     }
     Ok(if results.total > 0 {
@@ -181,7 +193,12 @@ pub fn run(args: Args) -> Result<Outcome> {
 }
 
 /// One query per line, JSON Lines out; a bad query writes an error object and the rest run.
-fn batch(index: &Index, file: &Path, options: &SearchOptions) -> Result<Outcome> {
+fn batch(
+    index: &Index,
+    file: &Path,
+    options: &SearchOptions,
+    facets: Option<&FacetCounter>,
+) -> Result<Outcome> {
     let reader: Box<dyn BufRead> = if file.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
@@ -196,10 +213,16 @@ fn batch(index: &Index, file: &Path, options: &SearchOptions) -> Result<Outcome>
         if query.is_empty() {
             continue;
         }
-        match index.search(query, options) {
-            Ok(results) => {
+        let searched = index.search(query, options).and_then(|results| {
+            let counted: Option<Facets> = facets
+                .map(|counter| counter.count(index, query, options))
+                .transpose()?;
+            Ok((results, counted))
+        });
+        match searched {
+            Ok((results, counted)) => {
                 matched |= results.total > 0;
-                stdout_result(json_lines(&mut out, query, &results))?;
+                stdout_result(json_lines(&mut out, query, &results, counted.as_ref()))?;
             }
             Err(error) => {
                 failed = true;

@@ -1,0 +1,129 @@
+//! The JSON API: `/api/search` answers `search --json`'s objects with facets, `/api/stats`
+//! answers `stats --json`.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::{ApiError, MAX_LIMIT, MAX_OFFSET, MAX_PER_ARTICLE, MAX_QUERY_CHARS, Shared, blocking};
+use crate::facets::Facets;
+use crate::printer::{JsonHit, JsonSummary, json_objects};
+use crate::search::{SearchOptions, Sort};
+
+/// The parameters of `/api/search`, as sent. An empty value is as if it were not sent (forms
+/// send their empty fields).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Params {
+    #[serde(default)]
+    q: String,
+    limit: Option<String>,
+    offset: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    sort: Option<String>,
+    per_article: Option<String>,
+}
+
+/// `value` when given, as a whole number within `range`.
+fn number(
+    name: &str,
+    value: Option<&str>,
+    range: std::ops::RangeInclusive<usize>,
+) -> Result<Option<usize>, ApiError> {
+    let Some(value) = value.filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    match value.parse::<usize>() {
+        Ok(n) if range.contains(&n) => Ok(Some(n)),
+        _ => Err(ApiError::bad_request(format!(
+            "{name}={value}: give a whole number from {} to {}",
+            range.start(),
+            range.end()
+        ))),
+    }
+}
+
+impl Params {
+    /// The query and the search options, or what is wrong with them.
+    fn options(self) -> Result<(String, SearchOptions), ApiError> {
+        if self.q.trim().is_empty() {
+            return Err(ApiError::bad_request("the query is empty: give q=…"));
+        }
+        if self.q.chars().count() > MAX_QUERY_CHARS {
+            return Err(ApiError::bad_request(format!(
+                "the query is longer than {MAX_QUERY_CHARS} characters"
+            )));
+        }
+        let defaults = SearchOptions::default();
+        let nonempty = |v: Option<String>| v.filter(|v| !v.is_empty());
+        let sort = match self.sort.as_deref().unwrap_or_default() {
+            "" | "score" => Sort::Score,
+            "date" => Sort::Date,
+            "-date" => Sort::DateDesc,
+            other => {
+                return Err(ApiError::bad_request(format!(
+                    "sort={other}: give score, date or -date"
+                )));
+            }
+        };
+        let options = SearchOptions {
+            limit: number("limit", self.limit.as_deref(), 1..=MAX_LIMIT)?.unwrap_or(defaults.limit),
+            offset: number("offset", self.offset.as_deref(), 0..=MAX_OFFSET)?.unwrap_or(0),
+            per_article: number(
+                "per_article",
+                self.per_article.as_deref(),
+                1..=MAX_PER_ARTICLE,
+            )?,
+            sort,
+            from: nonempty(self.from),
+            to: nonempty(self.to),
+            ..defaults
+        };
+        Ok((self.q, options))
+    }
+}
+
+/// The answer of `/api/search`.
+#[derive(Serialize)]
+struct SearchAnswer<'a> {
+    hits: Vec<JsonHit<'a>>,
+    summary: JsonSummary<'a>,
+    facets: &'a Facets,
+}
+
+fn json(body: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+pub(super) async fn search(
+    State(state): State<Shared>,
+    params: Result<Query<Params>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let (query, options) = params.options()?;
+    let body = blocking(state, move |state| {
+        let results = state.index.search(&query, &options)?;
+        let facets = state.facets.count(&state.index, &query, &options)?;
+        let (hits, summary) = json_objects(&query, &results, None);
+        let answer = SearchAnswer {
+            hits,
+            summary,
+            facets: &facets,
+        };
+        Ok(serde_json::to_vec(&answer).expect("search results serialise"))
+    })
+    .await?;
+    Ok(json(body))
+}
+
+pub(super) async fn stats(State(state): State<Shared>) -> Result<Response, ApiError> {
+    let body = blocking(state, |state| {
+        let stats = state.index.stats()?;
+        Ok(serde_json::to_vec_pretty(&stats).expect("statistics serialise"))
+    })
+    .await?;
+    Ok(json(body))
+}

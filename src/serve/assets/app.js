@@ -1,0 +1,213 @@
+// The search page. Its state lives in the URL (/?q=志愿者&from=2020-01-01&page=2), so every
+// search can be bookmarked; each change navigates to a new URL. Archive text is only ever put
+// in the page as text nodes (never as HTML), so a passage holding <script> shows as text.
+"use strict";
+
+const PAGE_SIZE = 10;
+const MAX_OFFSET = 10000;
+const KEYS = ["q", "from", "to", "source", "sort"];
+
+function readState() {
+  const params = new URLSearchParams(location.search);
+  const state = {};
+  for (const key of KEYS) state[key] = (params.get(key) || "").trim();
+  state.page = Math.max(1, parseInt(params.get("page"), 10) || 1);
+  return state;
+}
+
+function urlFor(state) {
+  const params = new URLSearchParams();
+  for (const key of KEYS) if (state[key]) params.set(key, state[key]);
+  if (state.page > 1) params.set("page", String(state.page));
+  return "/?" + params.toString();
+}
+
+// An element with attributes and children; strings become text nodes.
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (name === "class") node.className = value;
+    else node.setAttribute(name, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+// The text with its highlight spans (character offsets, as the API gives) in <mark>.
+function marked(text, spans) {
+  const chars = Array.from(text);
+  const out = document.createDocumentFragment();
+  let last = 0;
+  for (const [start, end] of spans) {
+    out.append(chars.slice(last, start).join(""));
+    out.append(el("mark", {}, chars.slice(start, end).join("")));
+    last = end;
+  }
+  out.append(chars.slice(last).join(""));
+  return out;
+}
+
+// Only web links are followed: a javascript: URL in the archive must not become a link.
+function safeUrl(url) {
+  return /^https?:\/\//i.test(url) ? url : null;
+}
+
+function hitItem(hit) {
+  const article = hit.article;
+  const passage = hit.passage;
+  const url = safeUrl(article.url);
+  const title = article.title || article.path || article.id;
+  const heading = el("h2", {}, url ? el("a", { href: url, rel: "noreferrer" }, title) : title);
+  const meta = el("p", { class: "meta" });
+  if (article.source) meta.append(el("span", { class: "source" }, article.source));
+  if (article.date) meta.append(el("time", { datetime: article.date }, article.date));
+  if (passage.section) meta.append(el("span", { class: "section" }, passage.section));
+  meta.append(el("span", { class: "para" }, "第 " + passage.para + " 段"));
+  const text = el("p", { class: "text" }, marked(passage.text, hit.highlights));
+  return el("li", { class: "hit", value: String(hit.rank) }, heading, meta, text);
+}
+
+function drawTimeline(state, years) {
+  const section = document.getElementById("timeline");
+  const dated = years.filter((y) => y.key !== "");
+  const undated = years.find((y) => y.key === "");
+  section.replaceChildren();
+  if (dated.length === 0) return;
+  const counts = new Map(dated.map((y) => [Number(y.key), y.count]));
+  const first = Math.min(...counts.keys());
+  const last = Math.max(...counts.keys());
+  const most = Math.max(...counts.values());
+  const chart = el("div", { class: "chart" });
+  for (let year = first; year <= last; year++) {
+    const count = counts.get(year) || 0;
+    const bar = el("span", { class: "fill" });
+    bar.style.height = (count ? Math.max(2, (100 * count) / most) : 0) + "%";
+    const chosen = state.from === year + "-01-01" && state.to === year + "-12-31";
+    const link = el(
+      "a",
+      {
+        class: "year" + (chosen ? " chosen" : "") + (count ? "" : " empty"),
+        href: urlFor({ ...state, from: year + "-01-01", to: year + "-12-31", page: 1 }),
+        title: year + " 年：" + count + " 段",
+        "data-year": String(year),
+        "data-count": String(count),
+      },
+      el("span", { class: "count" }, count ? String(count) : ""),
+      el("span", { class: "column" }, bar),
+      el("span", { class: "label" }, String(year)),
+    );
+    chart.append(link);
+  }
+  const caption = el("p", { class: "caption" }, "各年匹配段落数（点击年份只看该年）");
+  if (undated) caption.append("；无日期 " + undated.count + " 段");
+  if (state.from || state.to) {
+    caption.append("　");
+    caption.append(el("a", { href: urlFor({ ...state, from: "", to: "", page: 1 }) }, "清除日期"));
+  }
+  section.append(chart, caption);
+  section.hidden = false;
+}
+
+function fillSources(state, sources) {
+  const select = document.getElementById("source");
+  const known = new Set();
+  for (const facet of sources) {
+    if (!facet.key) continue;
+    known.add(facet.key);
+    select.append(el("option", { value: facet.key }, facet.key + "（" + facet.count + "）"));
+  }
+  if (state.source && !known.has(state.source)) {
+    select.append(el("option", { value: state.source }, state.source));
+  }
+  select.value = state.source;
+}
+
+function drawPages(state, total) {
+  const nav = document.getElementById("pages");
+  nav.replaceChildren();
+  const pages = Math.ceil(Math.min(total, MAX_OFFSET + PAGE_SIZE) / PAGE_SIZE);
+  if (pages <= 1) return;
+  const link = (page, text, cls) =>
+    page === state.page
+      ? el("span", { class: "current", "aria-current": "page" }, text)
+      : el("a", { href: urlFor({ ...state, page }), class: cls || "" }, text);
+  if (state.page > 1) nav.append(link(state.page - 1, "‹ 上一页", "prev"));
+  const from = Math.max(1, state.page - 4);
+  const to = Math.min(pages, from + 8);
+  for (let page = from; page <= to; page++) nav.append(link(page, String(page)));
+  if (state.page < pages) nav.append(link(state.page + 1, "下一页 ›", "next"));
+}
+
+function showError(message) {
+  document.getElementById("status").replaceChildren(el("span", { class: "error" }, message));
+}
+
+async function getJson(url) {
+  const response = await fetch(url);
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error || response.statusText);
+  return body;
+}
+
+async function showStats() {
+  const stats = await getJson("/api/stats");
+  const span = stats.date_from ? "，" + stats.date_from + " 至 " + stats.date_to : "";
+  document
+    .getElementById("status")
+    .replaceChildren(
+      "档案共 " + stats.articles + " 篇文章、" + stats.passages + " 段" + span + "。",
+    );
+}
+
+async function search(state) {
+  // The source filter is the query's own source: restriction, kept apart in the URL.
+  const query = state.source
+    ? state.q + ' source:"' + state.source.replaceAll('"', "") + '"'
+    : state.q;
+  const params = new URLSearchParams({ q: query, limit: String(PAGE_SIZE) });
+  params.set("offset", String(Math.min((state.page - 1) * PAGE_SIZE, MAX_OFFSET)));
+  for (const key of ["from", "to", "sort"]) if (state[key]) params.set(key, state[key]);
+  const answer = await getJson("/api/search?" + params.toString());
+  const summary = answer.summary;
+  const results = document.getElementById("results");
+  results.replaceChildren(...answer.hits.map(hitItem));
+  const status = document.getElementById("status");
+  if (summary.total === 0) {
+    status.replaceChildren("没有匹配的段落。");
+  } else {
+    const first = answer.hits.length ? answer.hits[0].rank : 0;
+    const last = first + answer.hits.length - 1;
+    status.replaceChildren(
+      "共 " + summary.total + " 段匹配，显示第 " + first + "–" + last + " 段（" +
+        summary.elapsed_ms.toFixed(1) + " 毫秒）",
+    );
+  }
+  drawTimeline(state, answer.facets.years);
+  fillSources(state, answer.facets.sources);
+  drawPages(state, summary.total);
+}
+
+function start() {
+  const state = readState();
+  for (const key of ["q", "from", "to", "sort"]) document.getElementById(key).value = state[key];
+  document.title = state.q ? state.q + " · 工会" : "工会 · 新闻档案检索";
+  const form = document.getElementById("search");
+  const go = () => {
+    const next = { page: 1 };
+    for (const key of KEYS) next[key] = document.getElementById(key).value.trim();
+    location.assign(urlFor(next));
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    go();
+  });
+  for (const key of ["from", "to", "source", "sort"]) {
+    document.getElementById(key).addEventListener("change", () => {
+      if (document.getElementById("q").value.trim()) go();
+    });
+  }
+  const work = state.q ? search(state) : showStats();
+  work.catch((error) => showError(error.message));
+}
+
+start();

@@ -1,0 +1,153 @@
+//! The search page in a real browser: headless Chromium loads it from `gonghui serve` and the
+//! rendered DOM is checked. Needs Debian's `chromium` (`.ci/run` installs it); without it the
+//! tests fail under CI=true and are skipped elsewhere. The page's screenshot is kept as
+//! `target/serve-page.png`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::server::{HOSTILE, Server};
+
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    let found = std::env::split_paths(&path)
+        .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
+        .find(|candidate| candidate.is_file());
+    if found.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("chromium is missing; CI must install it (.ci/run does)");
+        }
+        eprintln!("skipping: chromium is not installed (apt-get install chromium)");
+    }
+    found
+}
+
+/// Runs headless Chromium on the page at `url` with `what` (`--dump-dom` or `--screenshot=…`)
+/// and returns what it printed. Scripts and requests run in virtual time, until the page is idle.
+fn chromium_run(browser: &Path, url: &str, what: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let output = Command::new("timeout")
+        .arg("120")
+        .arg(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--lang=zh-CN",
+            "--window-size=1280,1600",
+            "--virtual-time-budget=5000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(what)
+        .arg(url)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "chromium failed: {output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn dom(browser: &Path, url: &str) -> String {
+    chromium_run(browser, url, "--dump-dom")
+}
+
+/// The passage texts of the results in a dumped page.
+fn passages(dom: &str) -> Vec<&str> {
+    dom.split("<p class=\"text\">")
+        .skip(1)
+        .map(|rest| rest.split("</p>").next().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_page_shows_highlighted_results_a_year_chart_and_pages() {
+    let Some(browser) = chromium() else { return };
+    let (dir, _, _) = common::build(&[common::corpus()]);
+    let server = Server::start(dir.path());
+    let url = |query: &str| format!("{}/?{query}", server.base);
+
+    let page = dom(&browser, &url("q=志愿者"));
+    assert!(page.contains("<mark>志愿者</mark>"), "{page}");
+    assert_eq!(passages(&page).len(), 9);
+    assert!(page.contains("共 9 段匹配"));
+    assert!(page.contains("甘肃工人报"));
+    assert!(page.contains("2021-11-03"));
+    assert!(page.contains("张掖市总工会"), "section headings are shown");
+    assert!(page.contains("第 16 段"));
+    // The year chart: one bar for 2021, linking to that year.
+    assert!(
+        page.contains("data-year=\"2021\" data-count=\"9\""),
+        "{page}"
+    );
+    assert!(page.contains("from=2021-01-01&amp;to=2021-12-31"));
+    assert!(!page.contains("id=\"timeline\" hidden"));
+    // The source filter lists the matches' sources.
+    assert!(page.contains("<option value=\"甘肃工人报\">甘肃工人报（9）</option>"));
+
+    // 24 passages hold 工会: three pages, the URL saying which.
+    let first = dom(&browser, &url("q=工会"));
+    assert!(first.contains("aria-current=\"page\">1</span>"));
+    assert!(first.contains("下一页"));
+    let second = dom(&browser, &url("q=工会&page=2"));
+    assert!(second.contains("aria-current=\"page\">2</span>"));
+    assert!(second.contains("显示第 11–20 段"));
+    assert!(second.contains("上一页"));
+    let (one, two) = (passages(&first), passages(&second));
+    assert_eq!((one.len(), two.len()), (10, 10));
+    assert!(
+        one.iter().all(|p| !two.contains(p)),
+        "page 2 shows other passages"
+    );
+    let third = dom(&browser, &url("q=工会&page=3"));
+    assert_eq!(passages(&third).len(), 4);
+
+    // The URL holds the filters: a source, nothing before 2021, and a bad date says why.
+    let source = dom(&browser, &url("q=志愿者&source=甘肃工人报"));
+    assert!(source.contains("共 9 段匹配"), "{source}");
+    let other = dom(&browser, &url("q=志愿者&source=央视网"));
+    assert!(other.contains("没有匹配的段落"));
+    let none = dom(&browser, &url("q=工会&to=2020-12-31"));
+    assert!(none.contains("没有匹配的段落"));
+    let bad = dom(&browser, &url("q=工会&from=昨天"));
+    assert!(bad.contains("class=\"error\""), "{bad}");
+
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("serve-page.png");
+    chromium_run(
+        &browser,
+        &url("q=志愿者"),
+        &format!("--screenshot={}", shot.display()),
+    );
+    assert!(std::fs::metadata(&shot).unwrap().len() > 10_000);
+}
+
+#[test]
+fn a_passage_holding_markup_shows_as_text() {
+    let Some(browser) = chromium() else { return };
+    let corpus = tempfile::tempdir().unwrap();
+    let file = corpus.path().join("hostile.jsonl");
+    std::fs::write(&file, format!("{HOSTILE}\n")).unwrap();
+    let (dir, _, _) = common::build(&[file]);
+    let server = Server::start(dir.path());
+    let page = dom(&browser, &format!("{}/?q=工会通知", server.base));
+    assert!(
+        page.contains("<mark>工会通知</mark>&lt;script&gt;alert(1)&lt;/script&gt;请勿执行。"),
+        "{page}"
+    );
+    assert!(page.contains("&lt;b&gt;标题&lt;/b&gt;&lt;img src=x onerror=alert(3)&gt;"));
+    assert!(page.contains("&lt;i&gt;报&lt;/i&gt;"));
+    assert!(!page.contains("<script>alert"));
+    assert!(!page.contains("<img"));
+    assert!(
+        !page.contains("javascript:"),
+        "no link to a javascript: URL"
+    );
+}
