@@ -2,8 +2,10 @@
 //!
 //! Data flows one way, a module per step:
 //!
-//! - indexing: [`files`] → [`articles`] → [`passages`] → [`analysis`] → [`index`];
-//! - searching: [`query`] → [`analysis`] → [`search`] (hits) → [`highlight`] → [`printer`].
+//! - indexing: [`files`] → [`articles`] → [`passages`] → [`analysis`] and [`reprints`]
+//!   (signatures) → [`index`];
+//! - searching: [`query`] → [`analysis`] → [`search`] (hits) → [`reprints`] (collapsed) →
+//!   [`highlight`] → [`printer`].
 //!
 //! ```
 //! use gonghui::{Index, SearchOptions};
@@ -43,6 +45,7 @@ pub mod index;
 pub mod passages;
 pub mod printer;
 pub mod query;
+pub mod reprints;
 pub mod search;
 pub mod stats;
 

@@ -15,6 +15,7 @@ use crate::highlight::{self, Span};
 use crate::index::Index;
 use crate::index::schema::Fields;
 use crate::query::build::{Compiled, Highlights, compile};
+use crate::reprints::{Finder, Reprint};
 
 /// Order of the hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -42,6 +43,9 @@ pub struct SearchOptions {
     pub from: Option<String>,
     /// Only articles dated on or before this day (`YYYY-MM-DD`).
     pub to: Option<String>,
+    /// One story, one result: leave out the passages of an article that is a reprint of a
+    /// better-ranked one (see [`crate::reprints`]).
+    pub collapse_reprints: bool,
 }
 
 impl Default for SearchOptions {
@@ -53,6 +57,7 @@ impl Default for SearchOptions {
             sort: Sort::Score,
             from: None,
             to: None,
+            collapse_reprints: true,
         }
     }
 }
@@ -66,6 +71,8 @@ pub struct ArticleInfo {
     pub date: String,
     pub url: String,
     pub path: String,
+    /// The other copies of the article, oldest first.
+    pub reprints: Vec<Reprint>,
 }
 
 /// A passage as found.
@@ -157,12 +164,22 @@ impl Index {
         let started = Instant::now();
         let searcher = self.searcher();
         let compiled = self.compile(query, options, &searcher)?;
-        let ranked = rank(&searcher, compiled.query.as_ref(), options)?;
+        let mut reprints = Finder::new(&searcher, self.fields());
+        let ranked = if options.collapse_reprints {
+            let (total, docs) = reprints.rank_collapsed(options, |options| {
+                rank(&searcher, compiled.query.as_ref(), options).map(|r| (r.total, r.docs))
+            })?;
+            Ranked { total, docs }
+        } else {
+            rank(&searcher, compiled.query.as_ref(), options)?
+        };
         let mut hits = Vec::with_capacity(ranked.docs.len());
         for (i, (score, address)) in ranked.docs.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(address)?;
             let rank = options.offset.saturating_add(i + 1);
-            hits.push(hit(&doc, self.fields(), rank, score, &compiled.highlights));
+            let mut hit = hit(&doc, self.fields(), rank, score, &compiled.highlights);
+            hit.article.reprints = reprints.reprints_of(address)?;
+            hits.push(hit);
         }
         Ok(SearchResults {
             total: ranked.total,
@@ -301,6 +318,7 @@ fn hit(doc: &TantivyDocument, f: &Fields, rank: usize, score: f32, needles: &Hig
             date: text_of(doc, f.date_text),
             url: text_of(doc, f.url),
             path: text_of(doc, f.path_text),
+            reprints: Vec::new(),
         },
         passage: PassageInfo {
             para: doc.get_first(f.para).and_then(|v| v.as_u64()).unwrap_or(0),

@@ -59,23 +59,6 @@ impl Article {
         }
         self
     }
-
-    /// A hash of the normalised body, to recognise the same article met twice.
-    pub fn body_hash(&self) -> u64 {
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        for passage in &self.passages {
-            for c in passage.text.chars().filter(|c| !c.is_whitespace()) {
-                let mut buf = [0; 4];
-                hasher.update(
-                    crate::analysis::normalize_char(c)
-                        .encode_utf8(&mut buf)
-                        .as_bytes(),
-                );
-            }
-            hasher.update(b"\n");
-        }
-        hasher.digest()
-    }
 }
 
 /// The paragraphs of a body separated by `\n`, numbered from 1.

@@ -52,6 +52,10 @@ pub struct Args {
     /// Only articles dated on or before this day (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     to: Option<String>,
+    /// Show every copy of a reprinted story (by default only the best-ranked copy is shown,
+    /// with where else it ran)
+    #[arg(long)]
+    no_collapse: bool,
     /// Print only the number of matching passages
     #[arg(long, conflicts_with = "json")]
     count: bool,
@@ -117,6 +121,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         },
         from: args.from.clone(),
         to: args.to.clone(),
+        collapse_reprints: !args.no_collapse,
     };
     if let Some(file) = &args.queries {
         return batch(&index, file, &options);

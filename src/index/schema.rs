@@ -50,8 +50,10 @@ pub struct Fields {
     pub time: Field,
     pub url: Field,
     pub path_text: Field,
-    /// Articles: recognises the same article body met twice.
-    pub body_hash: Field,
+    /// Articles: the body's MinHash signature (bytes) and its band keys, to find reprints
+    /// (see [`crate::reprints`]).
+    pub reprint_signature: Field,
+    pub reprint_band: Field,
     /// Files: the file's path and its state as JSON.
     pub file_key: Field,
     pub file_state: Field,
@@ -61,6 +63,11 @@ pub struct Fields {
 pub const KIND_PASSAGE: &str = "passage";
 pub const KIND_ARTICLE: &str = "article";
 pub const KIND_FILE: &str = "file";
+
+/// The `article_key` of an article id.
+pub fn article_key(id: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(id.as_bytes())
+}
 
 fn analyzed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
     TextOptions::default().set_indexing_options(
@@ -122,7 +129,8 @@ impl Fields {
             time: b.add_text_field("time", STORED),
             url: b.add_text_field("url", STORED),
             path_text: b.add_text_field("path_text", STORED),
-            body_hash: b.add_u64_field("body_hash", FAST),
+            reprint_signature: b.add_bytes_field("reprint_signature", FAST),
+            reprint_band: b.add_u64_field("reprint_band", NumericOptions::default().set_indexed()),
             file_key: b.add_text_field("file_key", key()),
             file_state: b.add_text_field("file_state", STORED),
         };
