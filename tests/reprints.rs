@@ -5,6 +5,10 @@
 mod common;
 
 use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
 
 use gonghui::Index;
 use gonghui::articles::Article;
@@ -174,4 +178,125 @@ fn reprints_are_grouped_and_same_topic_stories_are_not() {
     assert!(copies.len() >= 300 && same_topic >= 1000);
     assert!(precision >= 0.98 && recall >= 0.98);
     assert!(same_topic_grouped.len() * 100 <= same_topic);
+}
+
+fn gonghui() -> Command {
+    Command::cargo_bin("gonghui").unwrap()
+}
+
+fn index(index: &Path, pages: &Path, prune: bool) {
+    let mut command = gonghui();
+    command.args(["index", "--index"]).arg(index).arg(pages);
+    if prune {
+        command.arg("--prune");
+    }
+    command.assert().success();
+}
+
+/// The JSON hits of a search, without the summary.
+fn hits(index: &Path, args: &[&str]) -> Vec<Value> {
+    let output = gonghui()
+        .args(["search", "--json", "-n", "0", "--index"])
+        .arg(index)
+        .args(args)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let mut lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    lines.pop();
+    lines
+}
+
+fn article_ids(hits: &[Value]) -> BTreeSet<String> {
+    hits.iter()
+        .map(|h| h["article"]["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn stats(index: &Path) -> Value {
+    let output = gonghui()
+        .args(["stats", "--json", "--index"])
+        .arg(index)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn a_later_reprint_joins_its_story_and_a_pruned_original_leaves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pages, index_dir) = (dir.path().join("pages"), dir.path().join("index"));
+    std::fs::create_dir(&pages).unwrap();
+    let seed =
+        std::fs::read_to_string(common::corpus().join("gansu-gongren-2021-11-03.txt")).unwrap();
+    let original = pages.join("original.txt");
+    std::fs::write(&original, &seed).unwrap();
+    index(&index_dir, &pages, false);
+    let alone = hits(&index_dir, &["志愿者"]);
+    assert_eq!(alone.len(), 9);
+    assert!(
+        alone
+            .iter()
+            .all(|h| h["article"]["reprints"] == serde_json::json!([]))
+    );
+
+    // Two days later another paper runs it: a new headline, a paragraph dropped, a note added.
+    let mut blocks: Vec<&str> = seed.split("\n\n").skip(2).collect();
+    blocks.remove(3);
+    let body = blocks.join("\n\n").replace(',', "，");
+    let copy = pages.join("copy.txt");
+    std::fs::write(
+        &copy,
+        format!("千名职工志愿者勇上一线\n\n兰州日报 2021-11-05 08:00\n\n{body}\n\n（本报转载，有删节。）\n"),
+    )
+    .unwrap();
+    index(&index_dir, &pages, false);
+    let collapsed = hits(&index_dir, &["志愿者"]);
+    let shown = article_ids(&collapsed);
+    assert_eq!(shown.len(), 1, "one story, one article: {shown:?}");
+    let reprints = &collapsed[0]["article"]["reprints"];
+    assert_eq!(reprints.as_array().unwrap().len(), 1);
+    let (original_id, copy_id) = (original.display().to_string(), copy.display().to_string());
+    let other = if shown.contains(&original_id) {
+        &copy_id
+    } else {
+        &original_id
+    };
+    assert_eq!(reprints[0]["id"], other.as_str());
+    assert_eq!(
+        article_ids(&hits(&index_dir, &["志愿者", "--no-collapse"])).len(),
+        2
+    );
+    let text = gonghui()
+        .args(["search", "志愿者", "--color", "never", "--index"])
+        .arg(&index_dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("also: 兰州日报 2021-11-05") || text.contains("also: 甘肃工人报 2021-11-03"),
+        "{text}"
+    );
+    let counts = stats(&index_dir);
+    assert_eq!(
+        (
+            counts["reprint_groups"].as_u64(),
+            counts["reprinted_articles"].as_u64()
+        ),
+        (Some(1), Some(2))
+    );
+
+    // The original is removed: the copy stands alone.
+    std::fs::remove_file(&original).unwrap();
+    index(&index_dir, &pages, true);
+    let left = hits(&index_dir, &["志愿者"]);
+    assert_eq!(article_ids(&left), BTreeSet::from([copy_id]));
+    assert!(
+        left.iter()
+            .all(|h| h["article"]["reprints"] == serde_json::json!([]))
+    );
+    assert_eq!(stats(&index_dir)["reprint_groups"].as_u64(), Some(0));
 }
