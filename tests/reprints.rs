@@ -19,19 +19,6 @@ use gonghui::index::writer::{IndexOptions, Indexer};
 const STRIDE: usize = 25;
 const COPY_EVERY: usize = 4;
 
-/// A small deterministic generator, so a failure can be reproduced.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) % n as u64) as usize
-    }
-}
-
 const PAPERS: &[&str] = &["工人日报", "甘肃工人报", "兰州日报", "四川工人日报"];
 
 fn later(date: &str, days: i64) -> String {
@@ -43,7 +30,7 @@ fn later(date: &str, days: i64) -> String {
 /// A reprint as another paper would run it: another source and date, a new headline and the
 /// punctuation of a typesetter; then, in turn, a paragraph after the first dropped, a sentence
 /// added, both, or the text as it was.
-fn reprint(original: &Article, n: usize, rng: &mut Lcg) -> Article {
+fn reprint(original: &Article, n: usize, rng: &mut common::Lcg) -> Article {
     let mut paragraphs: Vec<String> = original.passages.iter().map(|p| p.text.clone()).collect();
     if n % 4 < 2 {
         paragraphs.remove(1 + rng.below(paragraphs.len() - 1));
@@ -94,7 +81,7 @@ fn reprints_are_grouped_and_same_topic_stories_are_not() {
         true
     });
 
-    let mut rng = Lcg(20211104);
+    let mut rng = common::Lcg(20211104);
     let mut copies = Vec::new();
     let reprinted = originals
         .iter()
