@@ -13,11 +13,14 @@
 //! the same template (daily figures, state visits, disciplinary notices) differ in names and
 //! numbers all along and share much less.
 //!
-//! The signature is stored on the article's document, with its bands ([`BAND_BINS`] bins
-//! each, over the first [`BANDED_BINS`] bins) indexed as terms. The reprints of an article are found at search time by looking up
-//! its band terms and checking the candidates' signatures, so incremental runs need nothing
-//! more: a reprint that arrives later brings its band terms, and an article that is removed
-//! takes its own away.
+//! Every article gets a story: when it is indexed, the signatures of the articles already in
+//! the index that share a band with it ([`BAND_BINS`] bins each, over the first
+//! [`BANDED_BINS`] bins) are checked, and it joins the story of the closest reprint, or starts
+//! its own. The story is stored, indexed and as a fast field, on the article's document and
+//! its passages, and the signature on the article's document (to be read by the next run).
+//! Search collapses by story and lists a story's other articles by looking its term up. So a
+//! reprint that arrives later joins its story, and an article that is removed (pruned, or
+//! replaced by another text) simply leaves it, while its copies stay together.
 
 use std::collections::{HashMap, HashSet};
 
@@ -189,11 +192,6 @@ impl Signature {
         let shared = jaccard * (a + b) / (1.0 + jaccard);
         (shared / a.min(b)).min(1.0)
     }
-
-    /// True when the two are reprints of each other.
-    pub fn is_reprint_of(&self, other: &Signature) -> bool {
-        self.containment(other) >= THRESHOLD
-    }
 }
 
 /// Another copy of a hit's article, as shown with the hit.
@@ -205,26 +203,97 @@ pub struct Reprint {
     pub title: String,
 }
 
-/// The other copies of one article.
-#[derive(Debug, Clone, Default)]
-struct Copies {
-    keys: Vec<u64>,
-    reprints: Vec<Reprint>,
+/// The stories of the articles in an index, to give each new article its story.
+pub(crate) struct Stories {
+    /// Signature and story of each article met, in the order met.
+    articles: Vec<(Signature, u64)>,
+    /// For each band key, the last article met with it: one member of a story is enough to
+    /// join it, and a map to one index keeps the memory small.
+    by_band: HashMap<u64, u32>,
 }
 
-fn signature_at(reader: &SegmentReader, doc: u32) -> Option<Signature> {
-    let column = reader.fast_fields().bytes("reprint_signature").ok()??;
-    let ord = column.term_ords(doc).next()?;
-    let mut bytes = Vec::new();
-    column.ord_to_bytes(ord, &mut bytes).ok()?;
-    Signature::from_bytes(&bytes)
+impl Stories {
+    /// The stories of the articles in the index.
+    pub(crate) fn load(index: &Index) -> Result<Stories> {
+        let mut stories = Stories {
+            articles: Vec::new(),
+            by_band: HashMap::new(),
+        };
+        let searcher = index.searcher();
+        for reader in searcher.segment_readers() {
+            let Some(column) = reader.fast_fields().bytes("reprint_signature")? else {
+                continue;
+            };
+            let story_column = reader.fast_fields().u64("story")?;
+            let mut bytes = Vec::new();
+            for doc in 0..reader.max_doc() {
+                if reader.is_deleted(doc) {
+                    continue;
+                }
+                let (Some(ord), Some(story)) =
+                    (column.term_ords(doc).next(), story_column.first(doc))
+                else {
+                    continue;
+                };
+                bytes.clear();
+                column
+                    .ord_to_bytes(ord, &mut bytes)
+                    .map_err(tantivy::TantivyError::from)?;
+                if let Some(signature) = Signature::from_bytes(&bytes) {
+                    stories.insert(signature, story);
+                }
+            }
+        }
+        Ok(stories)
+    }
+
+    fn insert(&mut self, signature: Signature, story: u64) {
+        let at = u32::try_from(self.articles.len()).unwrap_or(u32::MAX);
+        for band in signature.bands() {
+            self.by_band.insert(band, at);
+        }
+        self.articles.push((signature, story));
+    }
+
+    /// The story of a new article: that of its closest reprint, or a new one. An article
+    /// without a signature is a story of its own.
+    pub(crate) fn assign(&mut self, id: &str, signature: Option<Signature>) -> u64 {
+        let Some(signature) = signature else {
+            return crate::index::schema::article_key(id);
+        };
+        let mut best: Option<(f64, u64)> = None;
+        let candidates: HashSet<u32> = signature
+            .bands()
+            .filter_map(|band| self.by_band.get(&band).copied())
+            .collect();
+        for candidate in candidates {
+            let (other, story) = &self.articles[candidate as usize];
+            let containment = signature.containment(other);
+            if containment >= THRESHOLD && best.is_none_or(|(c, _)| containment > c) {
+                best = Some((containment, *story));
+            }
+        }
+        // A new story is named by the article and its text, so that an article replaced by
+        // another text does not take the story its copies keep.
+        let story = best.map_or_else(
+            || {
+                let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+                hasher.update(id.as_bytes());
+                hasher.update(&signature.to_bytes());
+                hasher.digest()
+            },
+            |(_, story)| story,
+        );
+        self.insert(signature, story);
+        story
+    }
 }
 
-fn article_key_at(reader: &SegmentReader, doc: u32) -> Option<u64> {
-    reader.fast_fields().u64("article_key").ok()?.first(doc)
+fn u64_at(reader: &SegmentReader, field: &str, doc: u32) -> Option<u64> {
+    reader.fast_fields().u64(field).ok()?.first(doc)
 }
 
-/// The live documents of every segment holding a `u64` term.
+/// The live documents of every segment holding a term.
 fn docs_with(searcher: &Searcher, term: &Term) -> Result<Vec<DocAddress>> {
     let mut found = Vec::new();
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
@@ -246,11 +315,18 @@ fn docs_with(searcher: &Searcher, term: &Term) -> Result<Vec<DocAddress>> {
     Ok(found)
 }
 
-/// Finds the reprints of the articles of hits, remembering each article's.
+fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Finds the other copies of the articles of hits, remembering each story's.
 pub(crate) struct Finder<'a> {
     searcher: &'a Searcher,
     fields: &'a Fields,
-    copies: HashMap<u64, Copies>,
+    /// Per story: its articles, as (article key, copy), oldest first.
+    stories: HashMap<u64, Vec<(u64, Reprint)>>,
 }
 
 impl<'a> Finder<'a> {
@@ -258,120 +334,96 @@ impl<'a> Finder<'a> {
         Finder {
             searcher,
             fields,
-            copies: HashMap::new(),
+            stories: HashMap::new(),
         }
     }
 
-    fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
-        doc.get_first(field)
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
+    /// The article key and story of the document at `address`.
+    fn keys(&self, address: DocAddress) -> Option<(u64, u64)> {
+        let reader = self.searcher.segment_reader(address.segment_ord);
+        let key = u64_at(reader, "article_key", address.doc_id)?;
+        Some((key, u64_at(reader, "story", address.doc_id)?))
     }
 
-    /// The other copies of the article with this key, oldest first.
-    fn copies(&mut self, key: u64) -> Result<&Copies> {
-        if !self.copies.contains_key(&key) {
-            let copies = self.find(key)?;
-            self.copies.insert(key, copies);
-        }
-        Ok(&self.copies[&key])
-    }
-
-    fn find(&self, key: u64) -> Result<Copies> {
-        let searcher = self.searcher;
-        let reader = |address: DocAddress| searcher.segment_reader(address.segment_ord);
-        // The article's own document is the one of its key that has a signature.
-        let own = docs_with(
-            searcher,
-            &Term::from_field_u64(self.fields.article_key, key),
-        )?
-        .into_iter()
-        .find_map(|a| signature_at(reader(a), a.doc_id).map(|s| (a, s)));
-        let Some((own, signature)) = own else {
-            return Ok(Copies::default());
-        };
-        let mut seen = HashSet::from([own]);
-        let mut found: Vec<(u64, Reprint)> = Vec::new();
-        for band in signature.bands() {
-            let term = Term::from_field_u64(self.fields.reprint_band, band);
-            for address in docs_with(searcher, &term)? {
-                if !seen.insert(address) {
-                    continue;
-                }
-                let segment = reader(address);
-                let is_reprint = signature_at(segment, address.doc_id)
-                    .is_some_and(|other| signature.is_reprint_of(&other));
-                let Some(other_key) = article_key_at(segment, address.doc_id) else {
+    /// The articles of a story, oldest first (undated last).
+    fn story(&mut self, story: u64) -> Result<&[(u64, Reprint)]> {
+        if !self.stories.contains_key(&story) {
+            let f = self.fields;
+            let mut articles = Vec::new();
+            let term = Term::from_field_u64(f.story, story);
+            for address in docs_with(self.searcher, &term)? {
+                let reader = self.searcher.segment_reader(address.segment_ord);
+                // Passages carry the story too; the article's document has the signature.
+                let is_article = reader
+                    .fast_fields()
+                    .bytes("reprint_signature")?
+                    .is_some_and(|c| c.term_ords(address.doc_id).next().is_some());
+                let Some(key) = u64_at(reader, "article_key", address.doc_id) else {
                     continue;
                 };
-                if !is_reprint || other_key == key {
+                if !is_article {
                     continue;
                 }
-                let doc: TantivyDocument = searcher.doc(address)?;
-                let f = self.fields;
-                found.push((
-                    other_key,
+                let doc: TantivyDocument = self.searcher.doc(address)?;
+                articles.push((
+                    key,
                     Reprint {
-                        id: Self::text(&doc, f.article_id),
-                        source: Self::text(&doc, f.source.stored),
-                        date: Self::text(&doc, f.date_text),
-                        title: Self::text(&doc, f.title.stored),
+                        id: text(&doc, f.article_id),
+                        source: text(&doc, f.source.stored),
+                        date: text(&doc, f.date_text),
+                        title: text(&doc, f.title.stored),
                     },
                 ));
             }
+            articles.sort_by(|(_, a), (_, b)| {
+                (a.date.is_empty(), &a.date, &a.id).cmp(&(b.date.is_empty(), &b.date, &b.id))
+            });
+            self.stories.insert(story, articles);
         }
-        // Oldest first; undated copies last.
-        found.sort_by(|(_, a), (_, b)| {
-            (a.date.is_empty(), &a.date, &a.id).cmp(&(b.date.is_empty(), &b.date, &b.id))
-        });
-        let (keys, reprints) = found.into_iter().unzip();
-        Ok(Copies { keys, reprints })
+        Ok(&self.stories[&story])
     }
 
-    /// The other copies of the article of the passage at `address`, oldest first.
+    /// The other copies of the article of the document at `address`, oldest first.
     pub(crate) fn reprints_of(&mut self, address: DocAddress) -> Result<Vec<Reprint>> {
-        let segment = self.searcher.segment_reader(address.segment_ord);
-        match article_key_at(segment, address.doc_id) {
-            Some(key) => Ok(self.copies(key)?.reprints.clone()),
-            None => Ok(Vec::new()),
-        }
+        let Some((key, story)) = self.keys(address) else {
+            return Ok(Vec::new());
+        };
+        Ok(self
+            .story(story)?
+            .iter()
+            .filter(|(k, _)| *k != key)
+            .map(|(_, reprint)| reprint.clone())
+            .collect())
     }
 
-    /// Keeps, of ranked passages, those of the first-ranked copy of each story: a passage whose
-    /// article is a reprint of an article already kept is left out. Stops after `want`.
+    /// Keeps, of ranked passages, those of the first-ranked article of each story. Stops
+    /// after `want`.
     fn collapse(
-        &mut self,
+        &self,
         docs: Vec<(f32, DocAddress)>,
         want: Option<usize>,
-    ) -> Result<Vec<(f32, DocAddress)>> {
+    ) -> Vec<(f32, DocAddress)> {
+        let mut shown: HashMap<u64, u64> = HashMap::new();
         let mut kept = Vec::new();
-        let mut shown: HashSet<u64> = HashSet::new();
-        let mut hidden: HashSet<u64> = HashSet::new();
         for (score, address) in docs {
             if want.is_some_and(|w| kept.len() >= w) {
                 break;
             }
-            let segment = self.searcher.segment_reader(address.segment_ord);
-            let Some(key) = article_key_at(segment, address.doc_id) else {
+            let Some((key, story)) = self.keys(address) else {
                 kept.push((score, address));
                 continue;
             };
-            if hidden.contains(&key) {
-                continue;
+            if *shown.entry(story).or_insert(key) == key {
+                kept.push((score, address));
             }
-            if shown.insert(key) {
-                let copies = self.copies(key)?;
-                hidden.extend(copies.keys.iter().filter(|k| !shown.contains(k)));
-            }
-            kept.push((score, address));
         }
-        Ok(kept)
+        kept
     }
 
     /// Ranks with `rank` (which returns the total and the ranked page for the options it is
     /// given) and collapses reprints, ranking deeper until the page is full.
     pub(crate) fn rank_collapsed(
-        &mut self,
+        &self,
         options: &SearchOptions,
         rank: impl Fn(&SearchOptions) -> Result<(usize, Vec<(f32, DocAddress)>)>,
     ) -> Result<(usize, Vec<(f32, DocAddress)>)> {
@@ -385,7 +437,7 @@ impl<'a> Finder<'a> {
             };
             let (total, docs) = rank(&deeper)?;
             let exhausted = depth.is_none_or(|d| docs.len() < d);
-            let kept = self.collapse(docs, want)?;
+            let kept = self.collapse(docs, want);
             if exhausted || want.is_some_and(|w| kept.len() >= w) {
                 let page = kept.into_iter().skip(options.offset);
                 let page = match want {
@@ -399,21 +451,13 @@ impl<'a> Finder<'a> {
     }
 }
 
-/// Reprint groups in an index: sets of articles linked by being reprints of each other.
+/// Reprint groups in an index: stories with more than one article.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct GroupCounts {
-    /// Groups of two or more articles.
+    /// Stories of two or more articles.
     pub groups: usize,
-    /// Articles in those groups.
+    /// Articles in those stories.
     pub articles: usize,
-}
-
-fn root(parent: &mut [usize], mut i: usize) -> usize {
-    while parent[i] != i {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
-    }
-    i
 }
 
 impl Index {
@@ -422,56 +466,30 @@ impl Index {
         let searcher = self.searcher();
         let mut finder = Finder::new(&searcher, self.fields());
         let key = crate::index::schema::article_key(article_id);
-        Ok(finder.copies(key)?.reprints.clone())
+        let term = Term::from_field_u64(self.fields().article_key, key);
+        match docs_with(&searcher, &term)?.first() {
+            Some(&address) => finder.reprints_of(address),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// Counts the reprint groups of the index.
     pub fn reprint_groups(&self) -> Result<GroupCounts> {
         let searcher = self.searcher();
-        let mut signatures = Vec::new();
+        let mut sizes: HashMap<u64, usize> = HashMap::new();
         for reader in searcher.segment_readers() {
             let Some(column) = reader.fast_fields().bytes("reprint_signature")? else {
                 continue;
             };
-            let mut bytes = Vec::new();
+            let stories = reader.fast_fields().u64("story")?;
             for doc in 0..reader.max_doc() {
-                if reader.is_deleted(doc) {
+                if reader.is_deleted(doc) || column.term_ords(doc).next().is_none() {
                     continue;
                 }
-                if let Some(ord) = column.term_ords(doc).next() {
-                    bytes.clear();
-                    if column
-                        .ord_to_bytes(ord, &mut bytes)
-                        .map_err(tantivy::TantivyError::from)?
-                        && let Some(signature) = Signature::from_bytes(&bytes)
-                    {
-                        signatures.push(signature);
-                    }
+                if let Some(story) = stories.first(doc) {
+                    *sizes.entry(story).or_default() += 1;
                 }
             }
-        }
-        let mut by_band: HashMap<u64, Vec<usize>> = HashMap::new();
-        for (i, signature) in signatures.iter().enumerate() {
-            for band in signature.bands() {
-                by_band.entry(band).or_default().push(i);
-            }
-        }
-        let mut parent: Vec<usize> = (0..signatures.len()).collect();
-        for members in by_band.values().filter(|m| m.len() > 1) {
-            for (n, &a) in members.iter().enumerate() {
-                for &b in &members[n + 1..] {
-                    if root(&mut parent, a) != root(&mut parent, b)
-                        && signatures[a].is_reprint_of(&signatures[b])
-                    {
-                        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
-                        parent[ra] = rb;
-                    }
-                }
-            }
-        }
-        let mut sizes: HashMap<usize, usize> = HashMap::new();
-        for i in 0..signatures.len() {
-            *sizes.entry(root(&mut parent, i)).or_default() += 1;
         }
         let groups: Vec<usize> = sizes.into_values().filter(|&n| n > 1).collect();
         Ok(GroupCounts {
@@ -516,16 +534,16 @@ mod tests {
     #[test]
     fn an_edited_copy_is_a_reprint_and_another_story_is_not() {
         let copy = format!("{STORY}（编者按：本文有删节。）");
-        assert!(signature(STORY).is_reprint_of(&signature(&copy)));
+        assert!(signature(STORY).containment(&signature(&copy)) >= THRESHOLD);
         let other = "市总工会今天召开全委会议，审议通过了年度工作报告，会议由工会主席主持，各区县工会负责人参加会议并作交流发言。";
-        assert!(!signature(STORY).is_reprint_of(&signature(other)));
+        assert!(signature(STORY).containment(&signature(other)) < THRESHOLD);
         assert!(signature(STORY).bands().count() > 0);
     }
 
     #[test]
     fn short_bodies_are_reprints_only_when_the_same() {
-        assert!(signature("志愿者在行动。").is_reprint_of(&signature("志愿者在行动！")));
-        assert!(!signature("志愿者在行动。").is_reprint_of(&signature("工会在行动。")));
+        assert!(signature("志愿者在行动。").containment(&signature("志愿者在行动！")) >= THRESHOLD);
+        assert!(signature("志愿者在行动。").containment(&signature("工会在行动。")) < THRESHOLD);
         assert_eq!(signature("短讯").bands().count(), BANDED_BINS / BAND_BINS);
         let punctuation = [Passage {
             para: 1,

@@ -50,10 +50,11 @@ pub struct Fields {
     pub time: Field,
     pub url: Field,
     pub path_text: Field,
-    /// Articles: the body's MinHash signature (bytes) and its band keys, to find reprints
-    /// (see [`crate::reprints`]).
+    /// Articles: the body's MinHash signature (bytes), to find the story of a reprint indexed
+    /// later (see [`crate::reprints`]).
     pub reprint_signature: Field,
-    pub reprint_band: Field,
+    /// Passages and articles: the story the article belongs to, shared by its reprints.
+    pub story: Field,
     /// Files: the file's path and its state as JSON.
     pub file_key: Field,
     pub file_state: Field,
@@ -130,7 +131,7 @@ impl Fields {
             url: b.add_text_field("url", STORED),
             path_text: b.add_text_field("path_text", STORED),
             reprint_signature: b.add_bytes_field("reprint_signature", FAST),
-            reprint_band: b.add_u64_field("reprint_band", NumericOptions::default().set_indexed()),
+            story: b.add_u64_field("story", NumericOptions::default().set_indexed().set_fast()),
             file_key: b.add_text_field("file_key", key()),
             file_state: b.add_text_field("file_state", STORED),
         };

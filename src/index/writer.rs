@@ -27,7 +27,7 @@ use crate::analysis::normalize;
 use crate::articles::Article;
 use crate::error::{Error, Result};
 use crate::files::{self, InputFile, Skipped};
-use crate::reprints::Signature;
+use crate::reprints::{Signature, Stories};
 
 /// How to run an indexing job.
 #[derive(Debug, Clone)]
@@ -160,6 +160,8 @@ pub struct Indexer {
     fields: Fields,
     writer: IndexWriter<TantivyDocument>,
     records: HashMap<String, FileState>,
+    /// The story of every article met, to give a reprint its original's.
+    stories: Stories,
     /// Keys of the articles added by this run, and whether the index held any before: an
     /// article replaces one with the same id only when there can be one.
     added_ids: HashSet<u64>,
@@ -219,10 +221,12 @@ impl Indexer {
             .writer_with_num_threads(threads, options.memory_mib.max(threads * 20) << 20)
             .map_err(|e| map_lock_error(dir, e))?;
         let fields = *index.fields();
+        let stories = Stories::load(&index)?;
         let mut indexer = Indexer {
             index,
             fields,
             writer,
+            stories,
             records: HashMap::new(),
             added_ids: HashSet::new(),
             had_passages: false,
@@ -442,6 +446,9 @@ impl Indexer {
             });
             return Ok(false);
         }
+        let signature = Signature::of(&article.passages);
+        let signature_bytes = signature.as_ref().map(Signature::to_bytes);
+        let story = self.stories.assign(&article.id, signature);
         let f = &self.fields;
         let article_key = super::schema::article_key(&article.id);
         let seen_id = !self.added_ids.insert(article_key);
@@ -453,6 +460,7 @@ impl Indexer {
         let add_keys = |doc: &mut TantivyDocument, kind: &str| {
             doc.add_text(f.kind, kind);
             doc.add_u64(f.article_key, article_key);
+            doc.add_u64(f.story, story);
             doc.add_text(f.path, &article.path);
             if let Some(date) = date {
                 doc.add_date(f.date, date);
@@ -479,11 +487,8 @@ impl Indexer {
             doc.add_text(f.source.grams, normalize(&article.source));
             doc.add_text(f.source_name, &article.source);
         }
-        if let Some(signature) = Signature::of(&article.passages) {
-            doc.add_bytes(f.reprint_signature, &signature.to_bytes());
-            for band in signature.bands() {
-                doc.add_u64(f.reprint_band, band);
-            }
+        if let Some(bytes) = &signature_bytes {
+            doc.add_bytes(f.reprint_signature, bytes);
         }
         self.writer.add_document(doc)?;
 
