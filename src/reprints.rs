@@ -72,6 +72,12 @@ fn mix(mut h: u64) -> u64 {
 /// Multiplier of the rolling polynomial hash of a shingle (odd, so nothing is lost mod 2^64).
 const ROLL: u64 = 0x100_0000_01b3;
 
+/// Letters and digits: what a shingle is made of. Common Han characters, most of the text,
+/// skip the Unicode tables.
+fn is_kept(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}') || c.is_alphanumeric()
+}
+
 /// The low bits of a hash as a fingerprint, never [`EMPTY`].
 fn fingerprint_of(h: u64) -> u16 {
     (h as u16).max(1)
@@ -100,7 +106,7 @@ impl Signature {
         let mut seen = 0;
         let mut shingles = 0;
         let chars = passages.iter().flat_map(|p| p.text.chars());
-        for c in chars.map(normalize_char).filter(|c| c.is_alphanumeric()) {
+        for c in chars.map(normalize_char).filter(|&c| is_kept(c)) {
             let slot = seen % SHINGLE_CHARS;
             let oldest = window[slot];
             window[slot] = u64::from(c);
@@ -209,7 +215,9 @@ pub(crate) struct Stories {
     articles: Vec<(Signature, u64)>,
     /// For each band key, the last article met with it: one member of a story is enough to
     /// join it, and a map to one index keeps the memory small.
-    by_band: HashMap<u64, u32>,
+    /// Keys are cut to 32 bits, which halves the map (a rare collision changes only which
+    /// article a band points to).
+    by_band: HashMap<u32, u32>,
 }
 
 impl Stories {
@@ -250,7 +258,7 @@ impl Stories {
     fn insert(&mut self, signature: Signature, story: u64) {
         let at = u32::try_from(self.articles.len()).unwrap_or(u32::MAX);
         for band in signature.bands() {
-            self.by_band.insert(band, at);
+            self.by_band.insert(band as u32, at);
         }
         self.articles.push((signature, story));
     }
@@ -264,7 +272,7 @@ impl Stories {
         let mut best: Option<(f64, u64)> = None;
         let candidates: HashSet<u32> = signature
             .bands()
-            .filter_map(|band| self.by_band.get(&band).copied())
+            .filter_map(|band| self.by_band.get(&(band as u32)).copied())
             .collect();
         for candidate in candidates {
             let (other, story) = &self.articles[candidate as usize];
