@@ -50,6 +50,17 @@ pub const BANDED_BINS: usize = 64;
 /// Estimated containment of the shorter article in the longer from which two articles are
 /// reprints (see `tests/reprints.rs` for what it gives).
 pub const THRESHOLD: f64 = 0.7;
+/// In short bodies a template's few changed words (a title, a province) weigh as much as an
+/// edit: when the shorter has fewer shingles than this, the two must be near copies.
+pub const SHORT_SHINGLES: u32 = 100;
+pub const SHORT_THRESHOLD: f64 = 0.9;
+/// Least estimated Jaccard similarity of reprints. Containment is estimated from it and the
+/// sizes, which magnifies its error when one body is many times the other: a short item
+/// does not become a reprint of a long roundup by chance.
+pub const MIN_JACCARD: f64 = 0.25;
+/// Most days between two dated reprints. A paper reprints a story within days; the same
+/// template a year on (an anniversary, the next session of a congress) is another story.
+pub const MAX_DAYS: i64 = 30;
 /// A bin that no shingle fell into (fingerprints are never 0).
 const EMPTY: u16 = 0;
 
@@ -57,6 +68,8 @@ const EMPTY: u16 = 0;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signature {
     bins: [u16; BINS],
+    /// Which bins a shingle fell into (the others are filled by densification).
+    filled: u128,
     shingles: u32,
 }
 
@@ -91,6 +104,14 @@ fn add_shingle(smallest: &mut [(u64, u16); BINS], h: u64) {
     if rank < smallest[bin].0 {
         smallest[bin] = (rank, fingerprint_of(h));
     }
+}
+
+/// Estimated share of the shorter body's shingles that are in the longer one's, from the
+/// Jaccard similarity and the sizes: the shared shingles are `J (|A| + |B|) / (1 + J)`.
+fn containment(jaccard: f64, a: u32, b: u32) -> f64 {
+    let (a, b) = (f64::from(a), f64::from(b));
+    let shared = jaccard * (a + b) / (1.0 + jaccard);
+    (shared / a.min(b)).min(1.0)
 }
 
 impl Signature {
@@ -131,6 +152,9 @@ impl Signature {
         // Densification: an empty bin takes its fingerprint from the next bin that has one,
         // mixed with the distance, so that short bodies fill every bin alike.
         let filled = smallest.map(|(_, fingerprint)| fingerprint);
+        let filled_bits = (0..BINS)
+            .filter(|&i| filled[i] != EMPTY)
+            .fold(0u128, |bits, i| bits | 1 << i);
         let mut bins = filled;
         for (i, bin) in bins.iter_mut().enumerate() {
             if *bin != EMPTY {
@@ -145,30 +169,36 @@ impl Signature {
         }
         Some(Signature {
             bins,
+            filled: filled_bits,
             shingles: u32::try_from(shingles).unwrap_or(u32::MAX),
         })
     }
 
-    /// The signature as stored: the bins as little-endian `u16`s, then the number of
-    /// shingles as a little-endian `u32`.
+    /// The signature as stored, little-endian: the bins as `u16`s, the filled bins as a
+    /// `u128` and the number of shingles as a `u32`.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut bytes: Vec<u8> = self.bins.iter().flat_map(|b| b.to_le_bytes()).collect();
+        bytes.extend(self.filled.to_le_bytes());
         bytes.extend(self.shingles.to_le_bytes());
         bytes
     }
 
     /// A stored signature; `None` when the bytes are not one.
     pub fn from_bytes(bytes: &[u8]) -> Option<Signature> {
-        if bytes.len() != BINS * 2 + 4 {
+        if bytes.len() != BINS * 2 + 16 + 4 {
             return None;
         }
-        let (bin_bytes, count) = bytes.split_at(BINS * 2);
+        let (bin_bytes, rest) = bytes.split_at(BINS * 2);
+        let (filled, count) = rest.split_at(16);
         let mut bins = [EMPTY; BINS];
         for (bin, pair) in bins.iter_mut().zip(bin_bytes.chunks_exact(2)) {
             *bin = u16::from_le_bytes([pair[0], pair[1]]);
         }
-        let shingles = u32::from_le_bytes(count.try_into().ok()?);
-        Some(Signature { bins, shingles })
+        Some(Signature {
+            bins,
+            filled: u128::from_le_bytes(filled.try_into().ok()?),
+            shingles: u32::from_le_bytes(count.try_into().ok()?),
+        })
     }
 
     /// The band keys, numbered so that equal bins in different bands do not meet.
@@ -184,19 +214,27 @@ impl Signature {
             })
     }
 
-    /// Estimated Jaccard similarity: the share of agreeing bins.
+    /// Estimated Jaccard similarity: the share of agreeing bins among those a shingle of
+    /// either fell into. Densified bins are left out: in a short body they repeat its few
+    /// shingles, and counting them would make the estimate noisier than the shingles are.
     pub fn jaccard(&self, other: &Signature) -> f64 {
-        let same = self.bins.iter().zip(&other.bins).filter(|(a, b)| a == b);
-        same.count() as f64 / BINS as f64
+        let used = self.filled | other.filled;
+        let same = (0..BINS)
+            .filter(|&i| used >> i & 1 == 1 && self.bins[i] == other.bins[i])
+            .count();
+        same as f64 / f64::from(used.count_ones().max(1))
     }
 
-    /// Estimated share of the shorter article's shingles that are in the longer one's:
-    /// the shared shingles are `J (|A| + |B|) / (1 + J)`.
-    pub fn containment(&self, other: &Signature) -> f64 {
+    /// The estimated containment when the two are reprints of each other, else `None`.
+    pub fn reprint_of(&self, other: &Signature) -> Option<f64> {
         let jaccard = self.jaccard(other);
-        let (a, b) = (f64::from(self.shingles), f64::from(other.shingles));
-        let shared = jaccard * (a + b) / (1.0 + jaccard);
-        (shared / a.min(b)).min(1.0)
+        let containment = containment(jaccard, self.shingles, other.shingles);
+        let threshold = if self.shingles.min(other.shingles) < SHORT_SHINGLES {
+            SHORT_THRESHOLD
+        } else {
+            THRESHOLD
+        };
+        (jaccard >= MIN_JACCARD && containment >= threshold).then_some(containment)
     }
 }
 
@@ -211,8 +249,8 @@ pub struct Reprint {
 
 /// The stories of the articles in an index, to give each new article its story.
 pub(crate) struct Stories {
-    /// Signature and story of each article met, in the order met.
-    articles: Vec<(Signature, u64)>,
+    /// Signature, story and day (days since 1970) of each article met, in the order met.
+    articles: Vec<(Signature, u64, Option<i64>)>,
     /// For each band key, the last article met with it: one member of a story is enough to
     /// join it, and a map to one index keeps the memory small.
     /// Keys are cut to 32 bits, which halves the map (a rare collision changes only which
@@ -233,6 +271,7 @@ impl Stories {
                 continue;
             };
             let story_column = reader.fast_fields().u64("story")?;
+            let dates = reader.fast_fields().date("date")?;
             let mut bytes = Vec::new();
             for doc in 0..reader.max_doc() {
                 if reader.is_deleted(doc) {
@@ -248,24 +287,29 @@ impl Stories {
                     .ord_to_bytes(ord, &mut bytes)
                     .map_err(tantivy::TantivyError::from)?;
                 if let Some(signature) = Signature::from_bytes(&bytes) {
-                    stories.insert(signature, story);
+                    stories.insert(signature, story, dates.first(doc).map(day_of));
                 }
             }
         }
         Ok(stories)
     }
 
-    fn insert(&mut self, signature: Signature, story: u64) {
+    fn insert(&mut self, signature: Signature, story: u64, day: Option<i64>) {
         let at = u32::try_from(self.articles.len()).unwrap_or(u32::MAX);
         for band in signature.bands() {
             self.by_band.insert(band as u32, at);
         }
-        self.articles.push((signature, story));
+        self.articles.push((signature, story, day));
     }
 
-    /// The story of a new article: that of its closest reprint, or a new one. An article
-    /// without a signature is a story of its own.
-    pub(crate) fn assign(&mut self, id: &str, signature: Option<Signature>) -> u64 {
+    /// The story of a new article, dated `day` when known: that of its closest reprint, or
+    /// a new one. An article without a signature is a story of its own.
+    pub(crate) fn assign(
+        &mut self,
+        id: &str,
+        signature: Option<Signature>,
+        day: Option<i64>,
+    ) -> u64 {
         let Some(signature) = signature else {
             return crate::index::schema::article_key(id);
         };
@@ -275,9 +319,14 @@ impl Stories {
             .filter_map(|band| self.by_band.get(&(band as u32)).copied())
             .collect();
         for candidate in candidates {
-            let (other, story) = &self.articles[candidate as usize];
-            let containment = signature.containment(other);
-            if containment >= THRESHOLD && best.is_none_or(|(c, _)| containment > c) {
+            let (other, story, other_day) = &self.articles[candidate as usize];
+            let too_far = day
+                .zip(*other_day)
+                .is_some_and(|(a, b)| (a - b).abs() > MAX_DAYS);
+            if !too_far
+                && let Some(containment) = signature.reprint_of(other)
+                && best.is_none_or(|(c, _)| containment > c)
+            {
                 best = Some((containment, *story));
             }
         }
@@ -292,9 +341,14 @@ impl Stories {
             },
             |(_, story)| story,
         );
-        self.insert(signature, story);
+        self.insert(signature, story, day);
         story
     }
+}
+
+/// Days since 1970 of a date.
+pub(crate) fn day_of(date: tantivy::DateTime) -> i64 {
+    date.into_timestamp_secs().div_euclid(86_400)
 }
 
 fn u64_at(reader: &SegmentReader, field: &str, doc: u32) -> Option<u64> {
@@ -542,16 +596,24 @@ mod tests {
     #[test]
     fn an_edited_copy_is_a_reprint_and_another_story_is_not() {
         let copy = format!("{STORY}（编者按：本文有删节。）");
-        assert!(signature(STORY).containment(&signature(&copy)) >= THRESHOLD);
+        assert!(signature(STORY).reprint_of(&signature(&copy)).is_some());
         let other = "市总工会今天召开全委会议，审议通过了年度工作报告，会议由工会主席主持，各区县工会负责人参加会议并作交流发言。";
-        assert!(signature(STORY).containment(&signature(other)) < THRESHOLD);
+        assert!(signature(STORY).reprint_of(&signature(other)).is_none());
         assert!(signature(STORY).bands().count() > 0);
     }
 
     #[test]
     fn short_bodies_are_reprints_only_when_the_same() {
-        assert!(signature("志愿者在行动。").containment(&signature("志愿者在行动！")) >= THRESHOLD);
-        assert!(signature("志愿者在行动。").containment(&signature("工会在行动。")) < THRESHOLD);
+        assert!(
+            signature("志愿者在行动。")
+                .reprint_of(&signature("志愿者在行动！"))
+                .is_some()
+        );
+        assert!(
+            signature("志愿者在行动。")
+                .reprint_of(&signature("工会在行动。"))
+                .is_none()
+        );
         assert_eq!(signature("短讯").bands().count(), BANDED_BINS / BAND_BINS);
         let punctuation = [Passage {
             para: 1,
@@ -559,5 +621,24 @@ mod tests {
             text: "……".into(),
         }];
         assert_eq!(Signature::of(&punctuation), None);
+    }
+
+    #[test]
+    fn a_story_takes_reprints_within_days_and_not_a_year_on() {
+        let mut stories = Stories {
+            articles: Vec::new(),
+            by_band: HashMap::new(),
+        };
+        let copy = || Some(signature(STORY));
+        let first = stories.assign("a", copy(), Some(100));
+        assert_eq!(stories.assign("b", copy(), Some(102)), first);
+        let year_on = stories.assign("c", copy(), Some(100 + 365));
+        assert_ne!(year_on, first);
+        // Without a date, nothing rules a copy out.
+        assert!([first, year_on].contains(&stories.assign("d", copy(), None)));
+        assert_eq!(
+            stories.assign("e", None, Some(100)),
+            crate::index::schema::article_key("e")
+        );
     }
 }

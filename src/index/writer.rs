@@ -448,7 +448,9 @@ impl Indexer {
         }
         let signature = Signature::of(&article.passages);
         let signature_bytes = signature.as_ref().map(Signature::to_bytes);
-        let story = self.stories.assign(&article.id, signature);
+        let date = crate::dates::to_datetime(&article.date);
+        let day = date.map(crate::reprints::day_of);
+        let story = self.stories.assign(&article.id, signature, day);
         let f = &self.fields;
         let article_key = super::schema::article_key(&article.id);
         let seen_id = !self.added_ids.insert(article_key);
@@ -456,7 +458,6 @@ impl Indexer {
             self.writer
                 .delete_term(Term::from_field_u64(f.article_key, article_key));
         }
-        let date = crate::dates::to_datetime(&article.date);
         let add_keys = |doc: &mut TantivyDocument, kind: &str| {
             doc.add_text(f.kind, kind);
             doc.add_u64(f.article_key, article_key);
