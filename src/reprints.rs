@@ -28,11 +28,9 @@ use serde::Serialize;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, SegmentReader, TantivyDocument, Term};
 
-use crate::analysis::normalize_char;
 use crate::error::Result;
 use crate::index::Index;
 use crate::index::schema::Fields;
-use crate::passages::Passage;
 use crate::search::SearchOptions;
 
 /// Characters per shingle. Measured on the news corpus, longer shingles set templated
@@ -115,9 +113,10 @@ fn containment(jaccard: f64, a: u32, b: u32) -> f64 {
 }
 
 impl Signature {
-    /// The signature of a body, or `None` when it has no letter or digit. A body shorter than
-    /// a shingle is one shingle.
-    pub fn of(passages: &[Passage]) -> Option<Signature> {
+    /// The signature of a body from its paragraphs normalised (as by
+    /// [`crate::analysis::normalize`], which indexing does anyway), or `None` when it has no
+    /// letter or digit. A body shorter than a shingle is one shingle.
+    pub fn of<'t>(normalized: impl IntoIterator<Item = &'t str>) -> Option<Signature> {
         // Per bin: the smallest rank seen, and the fingerprint of that shingle.
         let mut smallest = [(u64::MAX, EMPTY); BINS];
         // The last characters, and their polynomial hash: sum of c_i * ROLL^(age of c_i).
@@ -126,8 +125,8 @@ impl Signature {
         let mut rolling = 0u64;
         let mut seen = 0;
         let mut shingles = 0;
-        let chars = passages.iter().flat_map(|p| p.text.chars());
-        for c in chars.map(normalize_char).filter(|&c| is_kept(c)) {
+        let chars = normalized.into_iter().flat_map(str::chars);
+        for c in chars.filter(|&c| is_kept(c)) {
             let slot = seen % SHINGLE_CHARS;
             let oldest = window[slot];
             window[slot] = u64::from(c);
@@ -412,20 +411,12 @@ impl<'a> Finder<'a> {
         if !self.stories.contains_key(&story) {
             let f = self.fields;
             let mut articles = Vec::new();
-            let term = Term::from_field_u64(f.story, story);
+            let term = Term::from_field_u64(f.story_article, story);
             for address in docs_with(self.searcher, &term)? {
                 let reader = self.searcher.segment_reader(address.segment_ord);
-                // Passages carry the story too; the article's document has the signature.
-                let is_article = reader
-                    .fast_fields()
-                    .bytes("reprint_signature")?
-                    .is_some_and(|c| c.term_ords(address.doc_id).next().is_some());
                 let Some(key) = u64_at(reader, "article_key", address.doc_id) else {
                     continue;
                 };
-                if !is_article {
-                    continue;
-                }
                 let doc: TantivyDocument = self.searcher.doc(address)?;
                 articles.push((
                     key,
@@ -566,16 +557,14 @@ mod tests {
     use super::*;
 
     fn signature(text: &str) -> Signature {
-        let passages: Vec<Passage> = text
-            .split('\n')
-            .enumerate()
-            .map(|(i, t)| Passage {
-                para: i + 1,
-                section: String::new(),
-                text: t.to_string(),
-            })
-            .collect();
-        Signature::of(&passages).unwrap()
+        Signature::of(
+            text.split('\n')
+                .map(crate::analysis::normalize)
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str),
+        )
+        .unwrap()
     }
 
     const STORY: &str = "十月二十七日晚，市总工会发布志愿者招募令，开通报名渠道以来，先后有四百多名职工踊跃报名请战。\n在市总工会志愿者招募群中，大家或急切地询问，或表达勇上一线的决心。\n像这样的平凡小事，正在每一个职工志愿者的身上上演，他们说这里是我们的家园。";
@@ -615,12 +604,7 @@ mod tests {
                 .is_none()
         );
         assert_eq!(signature("短讯").bands().count(), BANDED_BINS / BAND_BINS);
-        let punctuation = [Passage {
-            para: 1,
-            section: String::new(),
-            text: "……".into(),
-        }];
-        assert_eq!(Signature::of(&punctuation), None);
+        assert_eq!(Signature::of(["……"]), None);
     }
 
     #[test]

@@ -53,8 +53,10 @@ pub struct Fields {
     /// Articles: the body's MinHash signature (bytes), to find the story of a reprint indexed
     /// later (see [`crate::reprints`]).
     pub reprint_signature: Field,
-    /// Passages and articles: the story the article belongs to, shared by its reprints.
+    /// Passages and articles: the story the article belongs to, shared by its reprints (a
+    /// fast field, to collapse hits); articles: the same, indexed, to list a story's articles.
     pub story: Field,
+    pub story_article: Field,
     /// Files: the file's path and its state as JSON.
     pub file_key: Field,
     pub file_state: Field,
@@ -131,7 +133,9 @@ impl Fields {
             url: b.add_text_field("url", STORED),
             path_text: b.add_text_field("path_text", STORED),
             reprint_signature: b.add_bytes_field("reprint_signature", FAST),
-            story: b.add_u64_field("story", NumericOptions::default().set_indexed().set_fast()),
+            story: b.add_u64_field("story", FAST),
+            story_article: b
+                .add_u64_field("story_article", NumericOptions::default().set_indexed()),
             file_key: b.add_text_field("file_key", key()),
             file_state: b.add_text_field("file_state", STORED),
         };

@@ -446,7 +446,13 @@ impl Indexer {
             });
             return Ok(false);
         }
-        let signature = Signature::of(&article.passages);
+        // Normalised once, for the signature and for indexing.
+        let texts: Vec<String> = article
+            .passages
+            .iter()
+            .map(|p| normalize(&p.text))
+            .collect();
+        let signature = Signature::of(texts.iter().map(String::as_str));
         let signature_bytes = signature.as_ref().map(Signature::to_bytes);
         let date = crate::dates::to_datetime(&article.date);
         let day = date.map(crate::reprints::day_of);
@@ -488,16 +494,16 @@ impl Indexer {
             doc.add_text(f.source.grams, normalize(&article.source));
             doc.add_text(f.source_name, &article.source);
         }
+        doc.add_u64(f.story_article, story);
         if let Some(bytes) = &signature_bytes {
             doc.add_bytes(f.reprint_signature, bytes);
         }
         self.writer.add_document(doc)?;
 
-        for passage in &article.passages {
+        for (passage, text) in article.passages.iter().zip(texts) {
             let mut doc = TantivyDocument::new();
             add_keys(&mut doc, KIND_PASSAGE);
             add_metadata(&mut doc);
-            let text = normalize(&passage.text);
             doc.add_text(f.text.stored, &passage.text);
             doc.add_text(f.text_words, &text);
             doc.add_text(f.text.grams, text);
