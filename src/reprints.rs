@@ -8,16 +8,17 @@
 //! fingerprint of its smallest shingle. The share of bins two signatures agree on estimates
 //! the Jaccard similarity of their shingles, and with the numbers of shingles, the share of
 //! the shorter article found in the longer one (its containment). Two articles are reprints
-//! of each other when that share is at least [`THRESHOLD`]: a copy with a paragraph dropped
-//! or a note added is still mostly inside the original, while different stories written to
-//! the same template (daily figures, state visits, disciplinary notices) differ in names and
-//! numbers all along and share much less.
+//! of each other when that share is at least [`THRESHOLD`] (see [`Signature::reprint_of`]
+//! for the other conditions): a copy with a paragraph dropped or a note added is still mostly
+//! inside the original, while different stories written to the same template (daily figures,
+//! state visits, disciplinary notices) differ in names and numbers all along and share less.
 //!
 //! Every article gets a story: when it is indexed, the signatures of the articles already in
 //! the index that share a band with it ([`BAND_BINS`] bins each, over the first
 //! [`BANDED_BINS`] bins) are checked, and it joins the story of the closest reprint, or starts
-//! its own. The story is stored, indexed and as a fast field, on the article's document and
-//! its passages, and the signature on the article's document (to be read by the next run).
+//! its own. The story is stored as a fast field on the article's document and its passages
+//! and indexed on the article's, and the signature on the article's document (to be read by
+//! the next run).
 //! Search collapses by story and lists a story's other articles by looking its term up. So a
 //! reprint that arrives later joins its story, and an article that is removed (pruned, or
 //! replaced by another text) simply leaves it, while its copies stay together.
@@ -39,7 +40,7 @@ use crate::search::SearchOptions;
 /// 5 characters leave same-topic stories up to 0.79 contained in each other, 10 up to 0.64,
 /// while copies with a paragraph dropped and a sentence added stay above 0.72 in 99 of 100.
 pub const SHINGLE_CHARS: usize = 10;
-/// Bins of the signature: the estimate's standard error is about 0.04.
+/// Bins of the signature: the estimate's standard error is about 0.04 for long bodies.
 pub const BINS: usize = 128;
 /// Bins per band, and the bins that are banded: two articles sharing one band are compared.
 /// Bands of two catch pairs of Jaccard similarity 0.3 nineteen times in twenty.
@@ -114,7 +115,7 @@ fn containment(jaccard: f64, a: u32, b: u32) -> f64 {
 
 impl Signature {
     /// The signature of a body from its paragraphs normalised (as by
-    /// [`crate::analysis::normalize`], which indexing does anyway), or `None` when it has no
+    /// [`crate::analysis::normalize()`], which indexing does anyway), or `None` when it has no
     /// letter or digit. A body shorter than a shingle is one shingle.
     pub fn of<'t>(normalized: impl IntoIterator<Item = &'t str>) -> Option<Signature> {
         // Per bin: the smallest rank seen, and the fingerprint of that shingle.
@@ -224,7 +225,10 @@ impl Signature {
         same as f64 / f64::from(used.count_ones().max(1))
     }
 
-    /// The estimated containment when the two are reprints of each other, else `None`.
+    /// The estimated containment when the two are reprints of each other, else `None`: the
+    /// containment is at least [`THRESHOLD`] ([`SHORT_THRESHOLD`] when the shorter body has
+    /// fewer than [`SHORT_SHINGLES`] shingles) and the Jaccard similarity at least
+    /// [`MIN_JACCARD`]. Dates are checked by the caller ([`MAX_DAYS`]).
     pub fn reprint_of(&self, other: &Signature) -> Option<f64> {
         let jaccard = self.jaccard(other);
         let containment = containment(jaccard, self.shingles, other.shingles);
