@@ -2,10 +2,11 @@
 //!
 //! Data flows one way, a module per step:
 //!
-//! - indexing: [`files`] → [`articles`] → [`passages`] → [`analysis`] → [`index`];
-//! - searching: [`query`] → [`analysis`] → [`search`] (hits, ranked by [`rank`]) → [`highlight`]
-//!   → [`printer`]; [`facets`] counts the matches by year and source; [`serve`] answers searches
-//!   over HTTP.
+//! - indexing: [`files`] → [`articles`] → [`passages`] → [`analysis`] and [`reprints`]
+//!   (signatures) → [`index`];
+//! - searching: [`query`] → [`analysis`] → [`search`] (hits, ranked by [`rank`]) → [`reprints`]
+//!   (collapsed) → [`highlight`] → [`printer`]; [`facets`] counts the matches by year and
+//!   source; [`serve`] answers searches over HTTP.
 //!
 //! ```
 //! use gonghui::{Index, SearchOptions};
@@ -47,6 +48,7 @@ pub mod passages;
 pub mod printer;
 pub mod query;
 pub mod rank;
+pub mod reprints;
 pub mod search;
 pub mod serve;
 pub mod stats;

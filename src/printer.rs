@@ -144,6 +144,19 @@ impl TextPrinter {
             writeln!(out, "   {dim}{}{reset}", explain_line(explain))?;
         }
 
+        if !hit.article.reprints.is_empty() {
+            let copies: Vec<String> = hit
+                .article
+                .reprints
+                .iter()
+                .map(|r| match (r.source.is_empty(), r.date.is_empty()) {
+                    (true, true) => r.id.clone(),
+                    _ => format!("{} {}", r.source, r.date).trim().to_string(),
+                })
+                .collect();
+            writeln!(out, "   {dim}also: {}{reset}", copies.join(", "))?;
+        }
+
         let text = &hit.passage.text;
         let (from, to) = highlight::window(text, &hit.highlights, self.max_chars);
         let shown: String = text.chars().skip(from).take(to - from).collect();

@@ -18,6 +18,7 @@ use crate::index::schema::Fields;
 use crate::query::build::{Compiled, Highlights, compile};
 use crate::query::synonyms::Synonyms;
 use crate::rank::{self, Candidate, Explanation};
+use crate::reprints::{Finder, Reprint};
 
 /// Order of the hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,6 +51,9 @@ pub struct SearchOptions {
     /// The synonym groups terms are expanded to (the shipped ones by default); `None` searches
     /// every term only as typed.
     pub synonyms: Option<Arc<Synonyms>>,
+    /// One story, one result: leave out the passages of an article that is a reprint of a
+    /// better-ranked one (see [`crate::reprints`]).
+    pub collapse_reprints: bool,
 }
 
 impl Default for SearchOptions {
@@ -63,6 +67,7 @@ impl Default for SearchOptions {
             to: None,
             explain: false,
             synonyms: Some(Synonyms::shipped()),
+            collapse_reprints: true,
         }
     }
 }
@@ -76,6 +81,8 @@ pub struct ArticleInfo {
     pub date: String,
     pub url: String,
     pub path: String,
+    /// The other copies of the article, oldest first.
+    pub reprints: Vec<Reprint>,
 }
 
 /// A passage as found.
@@ -177,7 +184,22 @@ impl Index {
         let started = Instant::now();
         let searcher = self.searcher();
         let compiled = self.compile(query, options, &searcher)?;
-        let ranked = rank(&searcher, &compiled, options)?;
+        let mut reprints = Finder::new(&searcher, self.fields());
+        let ranked = if options.collapse_reprints {
+            let best_bm25 = std::cell::Cell::new(0.0);
+            let (total, docs) = reprints.rank_collapsed(options, |options| {
+                let ranked = rank(&searcher, &compiled, options)?;
+                best_bm25.set(ranked.best_bm25);
+                Ok((ranked.total, ranked.docs))
+            })?;
+            Ranked {
+                total,
+                docs,
+                best_bm25: best_bm25.get(),
+            }
+        } else {
+            rank(&searcher, &compiled, options)?
+        };
         let mut hits = Vec::with_capacity(ranked.docs.len());
         for (i, candidate) in ranked.docs.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(candidate.address)?;
@@ -192,6 +214,7 @@ impl Index {
             if options.explain {
                 hit.explain = Some(rank::explain(&candidate.features, ranked.best_bm25));
             }
+            hit.article.reprints = reprints.reprints_of(candidate.address)?;
             hits.push(hit);
         }
         Ok(SearchResults {
@@ -317,6 +340,7 @@ fn hit(doc: &TantivyDocument, f: &Fields, rank: usize, score: f32, needles: &Hig
             date: text_of(doc, f.date_text),
             url: text_of(doc, f.url),
             path: text_of(doc, f.path_text),
+            reprints: Vec::new(),
         },
         passage: PassageInfo {
             para: doc.get_first(f.para).and_then(|v| v.as_u64()).unwrap_or(0),

@@ -41,6 +41,9 @@ pub struct Stats {
     /// Earliest and latest article date, when any article has one.
     pub date_from: Option<String>,
     pub date_to: Option<String>,
+    /// Groups of articles that are reprints of each other, and the articles in them.
+    pub reprint_groups: usize,
+    pub reprinted_articles: usize,
     pub index_bytes: u64,
     pub index_format: u32,
     pub created_by: String,
@@ -128,6 +131,7 @@ impl Index {
             .collect();
         sources.sort_by(|a, b| b.articles.cmp(&a.articles).then(a.source.cmp(&b.source)));
         let files = self.searcher().search(&kind(self, KIND_FILE), &Count)?;
+        let reprints = self.reprint_groups()?;
         Ok(Stats {
             articles: counts.articles,
             passages: counts.passages,
@@ -135,6 +139,8 @@ impl Index {
             sources,
             date_from: dates.map(|(lo, _)| from_datetime(lo)),
             date_to: dates.map(|(_, hi)| from_datetime(hi)),
+            reprint_groups: reprints.groups,
+            reprinted_articles: reprints.articles,
             index_bytes: self.size_on_disk(),
             index_format: self.config().format,
             created_by: self.config().created_by.clone(),

@@ -338,6 +338,23 @@ fn stats_and_parse() {
     let article: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(article["sections"].as_array().unwrap().len(), 7);
     assert_eq!(article["passages"].as_array().unwrap().len(), 24);
+    // What the clean-up leaves out is shown, with why: the page's buttons after its date,
+    // and the site's trailer from its first line on.
+    let dropped = article["dropped"].as_array().unwrap();
+    assert_eq!(
+        dropped[..2],
+        [
+            serde_json::json!({"line": 3, "text": "大字", "reason": "page buttons after the date"}),
+            serde_json::json!({"line": 71, "text": "新闻推荐", "reason": "the site's recommendations trailer"})
+        ]
+    );
+    assert!(
+        dropped[1..]
+            .iter()
+            .all(|d| d["reason"] == dropped[1]["reason"])
+    );
+    assert_eq!(stats["reprint_groups"], 0);
+    assert_eq!(stats["reprinted_articles"], 0);
 }
 
 #[test]

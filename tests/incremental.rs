@@ -25,6 +25,8 @@ fn passages(index: &Path) -> Vec<(String, u64)> {
     let index = Index::open(index).unwrap();
     let all = SearchOptions {
         limit: 0,
+        // Every passage of every copy.
+        collapse_reprints: false,
         ..SearchOptions::default()
     };
     let results = index.search("-龘", &all).unwrap();

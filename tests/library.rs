@@ -34,9 +34,9 @@ fn index_articles_then_search_sort_and_filter() {
             .add_article(&article("c", "2019-03-01", "志愿者在行动。"))
             .unwrap()
     );
-    // The same text under another id is a duplicate; the same id replaces.
+    // The same text under another id is a reprint, kept; the same id replaces.
     assert!(
-        !indexer
+        indexer
             .add_article(&article("d", "2019-03-02", "志愿者在行动。"))
             .unwrap()
     );
@@ -55,8 +55,7 @@ fn index_articles_then_search_sort_and_filter() {
             .unwrap()
     );
     let report = indexer.finish().unwrap();
-    assert_eq!((report.total_articles, report.total_passages), (4, 5));
-    assert_eq!(report.duplicates, 1);
+    assert_eq!((report.total_articles, report.total_passages), (5, 6));
 
     let index = Index::open(dir.path()).unwrap();
     let newest = SearchOptions {
@@ -70,7 +69,22 @@ fn index_articles_then_search_sort_and_filter() {
         .into_iter()
         .map(|h| h.article.date)
         .collect();
-    assert_eq!(dates, ["2021-06-02", "2020-02-01", "2019-03-01", ""]);
+    // c and d are one story: the copy ranked first stands for both and lists the other.
+    assert_eq!(dates, ["2021-06-02", "2020-02-01", "2019-03-02", ""]);
+    let hits = index.search("志愿者", &newest).unwrap().hits;
+    let reprints: Vec<&str> = hits[2]
+        .article
+        .reprints
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(reprints, ["c"]);
+    assert!(hits[0].article.reprints.is_empty());
+    let every_copy = SearchOptions {
+        collapse_reprints: false,
+        ..newest.clone()
+    };
+    assert_eq!(index.search("志愿者", &every_copy).unwrap().hits.len(), 5);
     let dates = |options: &SearchOptions| -> Vec<String> {
         let results = index.search("志愿者", options).unwrap();
         results.hits.into_iter().map(|h| h.article.date).collect()

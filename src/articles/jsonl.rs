@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{Article, parse_date};
+use super::{Article, numbered_lines, parse_date};
 
 #[derive(Deserialize)]
 struct Record {
@@ -54,7 +54,7 @@ pub fn parse(line: &str, path: &str, line_number: usize) -> Result<Article, Stri
         path: path.to_string(),
         ..Article::default()
     };
-    Ok(article.with_body(body.split('\n').map(str::to_string)))
+    Ok(article.with_body(numbered_lines(&body)))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ pub mod page;
 use serde::Serialize;
 
 pub use crate::dates::{parse_date, parse_time};
-use crate::passages::Passage;
+use crate::passages::{Dropped, Passage};
 
 /// One article, as it will be indexed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -26,6 +26,8 @@ pub struct Article {
     /// Section headings, in order.
     pub sections: Vec<String>,
     pub passages: Vec<Passage>,
+    /// Lines left out on purpose (page buttons, the site's trailer), with why.
+    pub dropped: Vec<Dropped>,
 }
 
 impl Article {
@@ -37,12 +39,18 @@ impl Article {
             title: title.trim().to_string(),
             ..Article::default()
         }
-        .with_body(body.split('\n').map(str::to_string))
+        .with_body(numbered_lines(body))
     }
 
-    /// Sets the passages and sections from the raw blocks of the body.
-    pub(crate) fn with_body(mut self, blocks: impl IntoIterator<Item = String>) -> Article {
-        self.passages = crate::passages::split(blocks);
+    /// Sets the passages and sections from the raw blocks of the body, each with its line
+    /// number, and records what the clean-up dropped.
+    pub(crate) fn with_body(
+        mut self,
+        blocks: impl IntoIterator<Item = (usize, String)>,
+    ) -> Article {
+        let (passages, dropped) = crate::passages::split(blocks);
+        self.passages = passages;
+        self.dropped.extend(dropped);
         self.sections.clear();
         for passage in &self.passages {
             if !passage.section.is_empty() && self.sections.last() != Some(&passage.section) {
@@ -51,21 +59,11 @@ impl Article {
         }
         self
     }
+}
 
-    /// A hash of the normalised body, to recognise the same article met twice.
-    pub fn body_hash(&self) -> u64 {
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        for passage in &self.passages {
-            for c in passage.text.chars().filter(|c| !c.is_whitespace()) {
-                let mut buf = [0; 4];
-                hasher.update(
-                    crate::analysis::normalize_char(c)
-                        .encode_utf8(&mut buf)
-                        .as_bytes(),
-                );
-            }
-            hasher.update(b"\n");
-        }
-        hasher.digest()
-    }
+/// The paragraphs of a body separated by `\n`, numbered from 1.
+pub(crate) fn numbered_lines(body: &str) -> impl Iterator<Item = (usize, String)> {
+    body.split('\n')
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.to_string()))
 }

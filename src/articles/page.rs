@@ -2,17 +2,23 @@
 //! `甘肃工人报 2021-11-03 00:45 大字`, then body paragraphs separated by blank lines.
 
 use super::{Article, parse_date, parse_time};
-use crate::passages::join_into;
+use crate::passages::{Dropped, join_into};
+
+/// Why the words after a page's date are dropped.
+pub const PAGE_BUTTONS: &str = "page buttons after the date";
 
 /// Longest line, in characters, read as the metadata line.
 const META_MAX_CHARS: usize = 100;
 
 /// Parses a page. `path` becomes the article's id and path.
 pub fn parse(text: &str, path: &str) -> Article {
-    let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')));
     let title = lines
         .by_ref()
-        .map(str::trim)
+        .map(|(_, l)| l.trim())
         .find(|l| !l.is_empty())
         .unwrap_or_default();
     let mut article = Article {
@@ -22,30 +28,34 @@ pub fn parse(text: &str, path: &str) -> Article {
         ..Article::default()
     };
 
-    let mut body: Vec<&str> = lines.collect();
-    let first = body.iter().position(|l| !l.trim().is_empty());
+    let mut body: Vec<(usize, &str)> = lines.collect();
+    let first = body.iter().position(|(_, l)| !l.trim().is_empty());
     if let Some(i) = first
-        && read_meta_line(body[i], &mut article)
+        && let Some(buttons) = read_meta_line(body[i].1, &mut article)
     {
+        if !buttons.is_empty() {
+            article.dropped.push(Dropped {
+                line: body[i].0,
+                text: buttons,
+                reason: PAGE_BUTTONS,
+            });
+        }
         body.drain(..=i);
     }
     article.with_body(blocks(&body))
 }
 
-/// Reads `SOURCE DATE [TIME] [page UI words]` into `meta`; false when the line is not one.
-/// Words after the date and time (大字, 打印, 关闭...) are the page's buttons and are dropped.
-fn read_meta_line(line: &str, meta: &mut Article) -> bool {
+/// Reads `SOURCE DATE [TIME] [page UI words]` into `meta`, returning the UI words; `None`
+/// when the line is not one. Words after the date and time (大字, 打印, 关闭...) are the
+/// page's buttons and are dropped.
+fn read_meta_line(line: &str, meta: &mut Article) -> Option<String> {
     let line = line.trim();
     if line.chars().count() > META_MAX_CHARS {
-        return false;
+        return None;
     }
     let words: Vec<&str> = line.split_whitespace().collect();
-    let Some(at) = words.iter().position(|w| parse_date(w).is_some()) else {
-        return false;
-    };
-    let Some((date, _)) = parse_date(words[at]) else {
-        return false;
-    };
+    let at = words.iter().position(|w| parse_date(w).is_some())?;
+    let (date, _) = parse_date(words[at])?;
     let source = words[..at].join(" ");
     let source = source
         .trim_start_matches("来源")
@@ -57,29 +67,36 @@ fn read_meta_line(line: &str, meta: &mut Article) -> bool {
         .get(at + 1)
         .and_then(|w| parse_time(w))
         .unwrap_or_default();
-    true
+    let rest = at + 1 + usize::from(!meta.time.is_empty());
+    Some(words.get(rest..).unwrap_or_default().join(" "))
 }
 
-/// Body blocks: paragraphs separated by blank lines, the lines of one paragraph joined. A body
-/// without any blank line has one paragraph per line.
-fn blocks(lines: &[&str]) -> Vec<String> {
-    let has_blank = lines.iter().any(|l| l.trim().is_empty());
+/// Body blocks with the line each starts on: paragraphs separated by blank lines, the lines
+/// of one paragraph joined. A body without any blank line has one paragraph per line.
+fn blocks(lines: &[(usize, &str)]) -> Vec<(usize, String)> {
+    let has_blank = lines.iter().any(|(_, l)| l.trim().is_empty());
     if !has_blank {
-        return lines.iter().map(|l| l.trim().to_string()).collect();
+        return lines
+            .iter()
+            .map(|&(n, l)| (n, l.trim().to_string()))
+            .collect();
     }
     let mut blocks = Vec::new();
-    let mut current = String::new();
-    for line in lines {
+    let mut current = (0, String::new());
+    for &(n, line) in lines {
         let line = line.trim();
         if line.is_empty() {
-            if !current.is_empty() {
+            if !current.1.is_empty() {
                 blocks.push(std::mem::take(&mut current));
             }
             continue;
         }
-        join_into(&mut current, line);
+        if current.1.is_empty() {
+            current.0 = n;
+        }
+        join_into(&mut current.1, line);
     }
-    if !current.is_empty() {
+    if !current.1.is_empty() {
         blocks.push(current);
     }
     blocks
@@ -101,6 +118,14 @@ mod tests {
         assert_eq!(article.time, "00:45");
         assert_eq!(article.passages.len(), 2);
         assert!(article.passages.iter().all(|p| !p.text.contains("大字")));
+        assert_eq!(
+            article.dropped,
+            vec![Dropped {
+                line: 3,
+                text: "大字".into(),
+                reason: PAGE_BUTTONS
+            }]
+        );
     }
 
     #[test]

@@ -89,13 +89,6 @@ pub fn added(r: &IndexReport) -> String {
 /// The report for people: what was added, what was kept, what was skipped and why.
 pub fn print_report(out: &mut impl Write, r: &IndexReport) -> std::io::Result<()> {
     writeln!(out, "{}", added(r))?;
-    if r.duplicates > 0 {
-        writeln!(
-            out,
-            "skipped {} duplicate articles (same text already indexed)",
-            r.duplicates
-        )?;
-    }
     if r.files_unchanged + r.files_replaced + r.files_pruned > 0 {
         writeln!(
             out,

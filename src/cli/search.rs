@@ -57,6 +57,10 @@ pub struct Args {
     /// Only articles dated on or before this day (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     to: Option<String>,
+    /// Show every copy of a reprinted story (by default only the best-ranked copy is shown,
+    /// with where else it ran)
+    #[arg(long)]
+    no_collapse: bool,
     /// Print only the number of matching passages
     #[arg(long, conflicts_with = "json")]
     count: bool,
@@ -140,6 +144,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             (Some(file), false) => Some(Arc::new(Synonyms::shipped_and(file)?)),
             (None, false) => Some(Synonyms::shipped()),
         },
+        collapse_reprints: !args.no_collapse,
     };
     let facets = args.facets.then(FacetCounter::new);
     if let Some(file) = &args.queries {

@@ -29,6 +29,11 @@ pub fn run(args: Args) -> Result<Outcome> {
         writeln!(out, "articles   {}", stats.articles)?;
         writeln!(out, "passages   {}", stats.passages)?;
         writeln!(out, "files      {}", stats.files)?;
+        writeln!(
+            out,
+            "reprints   {} groups, {} articles",
+            stats.reprint_groups, stats.reprinted_articles
+        )?;
         if let (Some(from), Some(to)) = (&stats.date_from, &stats.date_to) {
             writeln!(out, "dates      {from} … {to}")?;
         }

@@ -54,8 +54,13 @@ pub struct Fields {
     pub time: Field,
     pub url: Field,
     pub path_text: Field,
-    /// Articles: recognises the same article body met twice.
-    pub body_hash: Field,
+    /// Articles: the body's MinHash signature (bytes), to find the story of a reprint indexed
+    /// later (see [`crate::reprints`]).
+    pub reprint_signature: Field,
+    /// Passages and articles: the story the article belongs to, shared by its reprints (a
+    /// fast field, to collapse hits); articles: the same, indexed, to list a story's articles.
+    pub story: Field,
+    pub story_article: Field,
     /// Files: the file's path and its state as JSON.
     pub file_key: Field,
     pub file_state: Field,
@@ -101,6 +106,11 @@ pub fn shape_parts(value: u64) -> (u32, u32) {
 pub const KIND_PASSAGE: &str = "passage";
 pub const KIND_ARTICLE: &str = "article";
 pub const KIND_FILE: &str = "file";
+
+/// The `article_key` of an article id.
+pub fn article_key(id: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(id.as_bytes())
+}
 
 fn analyzed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
     TextOptions::default().set_indexing_options(
@@ -163,7 +173,10 @@ impl Fields {
             time: b.add_text_field("time", STORED),
             url: b.add_text_field("url", STORED),
             path_text: b.add_text_field("path_text", STORED),
-            body_hash: b.add_u64_field("body_hash", FAST),
+            reprint_signature: b.add_bytes_field("reprint_signature", FAST),
+            story: b.add_u64_field("story", FAST),
+            story_article: b
+                .add_u64_field("story_article", NumericOptions::default().set_indexed()),
             file_key: b.add_text_field("file_key", key()),
             file_state: b.add_text_field("file_state", STORED),
         };

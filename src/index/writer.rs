@@ -15,7 +15,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
-use tantivy::query::{Query, TermQuery};
+use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 use xxhash_rust::xxh3::Xxh3;
@@ -27,6 +27,7 @@ use crate::analysis::{normalize, shape};
 use crate::articles::Article;
 use crate::error::{Error, Result};
 use crate::files::{self, InputFile, Skipped};
+use crate::reprints::{Signature, Stories};
 
 /// How to run an indexing job.
 #[derive(Debug, Clone)]
@@ -67,8 +68,6 @@ pub struct IndexReport {
     /// Articles and passages added by this run.
     pub articles: usize,
     pub passages: usize,
-    /// Articles not added because the same body is already indexed.
-    pub duplicates: usize,
     /// Files read, found unchanged, replaced (changed since the last run), and pruned.
     pub files_read: usize,
     pub files_unchanged: usize,
@@ -161,7 +160,8 @@ pub struct Indexer {
     fields: Fields,
     writer: IndexWriter<TantivyDocument>,
     records: HashMap<String, FileState>,
-    seen_bodies: HashSet<u64>,
+    /// The story of every article met, to give a reprint its original's.
+    stories: Stories,
     /// Keys of the articles added by this run, and whether the index held any before: an
     /// article replaces one with the same id only when there can be one.
     added_ids: HashSet<u64>,
@@ -221,12 +221,13 @@ impl Indexer {
             .writer_with_num_threads(threads, options.memory_mib.max(threads * 20) << 20)
             .map_err(|e| map_lock_error(dir, e))?;
         let fields = *index.fields();
+        let stories = Stories::load(&index)?;
         let mut indexer = Indexer {
             index,
             fields,
             writer,
+            stories,
             records: HashMap::new(),
-            seen_bodies: HashSet::new(),
             added_ids: HashSet::new(),
             had_passages: false,
             current: None,
@@ -237,7 +238,7 @@ impl Indexer {
             started,
         };
         indexer.load_records()?;
-        indexer.load_seen_bodies()?;
+        indexer.had_passages = crate::stats::counts(&indexer.index)?.articles > 0;
         Ok(indexer)
     }
 
@@ -260,49 +261,10 @@ impl Indexer {
         Ok(())
     }
 
-    /// The body hash of every indexed article of the committed state (`path`: of one file).
-    fn body_hashes(&self, path: Option<&str>) -> Result<Vec<u64>> {
-        let searcher = self.index.searcher();
-        // Articles carry the hash; a file's articles are those with its path.
-        let query: Box<dyn Query> = match path {
-            Some(path) => Box::new(TermQuery::new(
-                Term::from_field_text(self.fields.path, path),
-                IndexRecordOption::Basic,
-            )),
-            None => Box::new(TermQuery::new(
-                Term::from_field_text(self.fields.kind, KIND_ARTICLE),
-                IndexRecordOption::Basic,
-            )),
-        };
-        let mut hashes = Vec::new();
-        for address in searcher.search(query.as_ref(), &DocSetCollector)? {
-            let reader = searcher.segment_reader(address.segment_ord);
-            if let Some(hash) = reader
-                .fast_fields()
-                .u64("body_hash")
-                .ok()
-                .and_then(|c| c.first(address.doc_id))
-            {
-                hashes.push(hash);
-            }
-        }
-        Ok(hashes)
-    }
-
-    fn load_seen_bodies(&mut self) -> Result<()> {
-        self.seen_bodies = self.body_hashes(None)?.into_iter().collect();
-        self.had_passages = !self.seen_bodies.is_empty();
-        Ok(())
-    }
-
     /// Removes a file's passages (an older version of it, or a file that is gone).
-    fn forget_file(&mut self, path: &str) -> Result<()> {
-        for hash in self.body_hashes(Some(path))? {
-            self.seen_bodies.remove(&hash);
-        }
+    fn forget_file(&mut self, path: &str) {
         self.writer
             .delete_term(Term::from_field_text(self.fields.path, path));
-        Ok(())
     }
 
     /// Indexes the files under `paths`: new files, changed files (replacing their passages)
@@ -347,7 +309,7 @@ impl Indexer {
             .cloned()
             .collect();
         for path in gone {
-            self.forget_file(&path)?;
+            self.forget_file(&path);
             self.writer
                 .delete_term(Term::from_field_text(self.fields.file_key, &path));
             self.records.remove(&path);
@@ -420,7 +382,7 @@ impl Indexer {
                     self.report.files_replaced += 1;
                 }
                 if !file.is_stdin() {
-                    self.forget_file(&file.name())?;
+                    self.forget_file(&file.name());
                 }
                 (hash, 0)
             }
@@ -469,8 +431,9 @@ impl Indexer {
         Ok(())
     }
 
-    /// Adds an article, replacing any article with the same id. Returns false, adding
-    /// nothing, when an article with the same text is already indexed.
+    /// Adds an article, replacing any article with the same id. Every copy of a story is
+    /// kept, with its signature for finding the others ([`crate::reprints`]). Returns false,
+    /// adding nothing, when the article has no paragraphs.
     pub fn add_article(&mut self, article: &Article) -> Result<bool> {
         if article.passages.is_empty() {
             self.report.skipped.push(Skipped {
@@ -483,22 +446,28 @@ impl Indexer {
             });
             return Ok(false);
         }
-        let body_hash = article.body_hash();
-        if !self.seen_bodies.insert(body_hash) {
-            self.report.duplicates += 1;
-            return Ok(false);
-        }
+        // Normalised once, for the signature and for indexing.
+        let texts: Vec<String> = article
+            .passages
+            .iter()
+            .map(|p| normalize(&p.text))
+            .collect();
+        let signature = Signature::of(texts.iter().map(String::as_str));
+        let signature_bytes = signature.as_ref().map(Signature::to_bytes);
+        let date = crate::dates::to_datetime(&article.date);
+        let day = date.map(crate::reprints::day_of);
+        let story = self.stories.assign(&article.id, signature, day);
         let f = &self.fields;
-        let article_key = xxhash_rust::xxh3::xxh3_64(article.id.as_bytes());
+        let article_key = super::schema::article_key(&article.id);
         let seen_id = !self.added_ids.insert(article_key);
         if self.had_passages || seen_id {
             self.writer
                 .delete_term(Term::from_field_u64(f.article_key, article_key));
         }
-        let date = crate::dates::to_datetime(&article.date);
         let add_keys = |doc: &mut TantivyDocument, kind: &str| {
             doc.add_text(f.kind, kind);
             doc.add_u64(f.article_key, article_key);
+            doc.add_u64(f.story, story);
             doc.add_text(f.path, &article.path);
             if let Some(date) = date {
                 doc.add_date(f.date, date);
@@ -525,15 +494,17 @@ impl Indexer {
             doc.add_text(f.source.grams, normalize(&article.source));
             doc.add_text(f.source_name, &article.source);
         }
-        doc.add_u64(f.body_hash, body_hash);
         doc.add_u64(f.shape, 0);
+        doc.add_u64(f.story_article, story);
+        if let Some(bytes) = &signature_bytes {
+            doc.add_bytes(f.reprint_signature, bytes);
+        }
         self.writer.add_document(doc)?;
 
-        for passage in &article.passages {
+        for (passage, text) in article.passages.iter().zip(texts) {
             let mut doc = TantivyDocument::new();
             add_keys(&mut doc, KIND_PASSAGE);
             add_metadata(&mut doc);
-            let text = normalize(&passage.text);
             doc.add_text(f.text.stored, &passage.text);
             doc.add_text(f.text_words, &text);
             doc.add_text(f.text.grams, text);

@@ -44,3 +44,16 @@ pub fn build(paths: &[PathBuf]) -> (tempfile::TempDir, Index, IndexReport) {
 pub fn chars(text: &str, (start, end): (usize, usize)) -> String {
     text.chars().skip(start).take(end - start).collect()
 }
+
+/// A small deterministic generator, so a failure can be reproduced.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
