@@ -26,8 +26,9 @@
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
+use tantivy::columnar::Column;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::error::Result;
 use crate::index::Index;
@@ -355,10 +356,6 @@ pub(crate) fn day_of(date: tantivy::DateTime) -> i64 {
     date.into_timestamp_secs().div_euclid(86_400)
 }
 
-fn u64_at(reader: &SegmentReader, field: &str, doc: u32) -> Option<u64> {
-    reader.fast_fields().u64(field).ok()?.first(doc)
-}
-
 /// The live documents of every segment holding a term.
 fn docs_with(searcher: &Searcher, term: &Term) -> Result<Vec<DocAddress>> {
     let mut found = Vec::new();
@@ -391,35 +388,47 @@ fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
 pub(crate) struct Finder<'a> {
     searcher: &'a Searcher,
     fields: &'a Fields,
+    /// Per segment, the article key and story columns, opened once.
+    columns: Vec<Option<(Column<u64>, Column<u64>)>>,
     /// Per story: its articles, as (article key, copy), oldest first.
     stories: HashMap<u64, Vec<(u64, Reprint)>>,
 }
 
 impl<'a> Finder<'a> {
     pub(crate) fn new(searcher: &'a Searcher, fields: &'a Fields) -> Finder<'a> {
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|reader| {
+                let fast = reader.fast_fields();
+                Some((fast.u64("article_key").ok()?, fast.u64("story").ok()?))
+            })
+            .collect();
         Finder {
             searcher,
             fields,
+            columns,
             stories: HashMap::new(),
         }
     }
 
     /// The article key and story of the document at `address`.
     fn keys(&self, address: DocAddress) -> Option<(u64, u64)> {
-        let reader = self.searcher.segment_reader(address.segment_ord);
-        let key = u64_at(reader, "article_key", address.doc_id)?;
-        Some((key, u64_at(reader, "story", address.doc_id)?))
+        let (keys, stories) = self.columns.get(address.segment_ord as usize)?.as_ref()?;
+        Some((keys.first(address.doc_id)?, stories.first(address.doc_id)?))
     }
 
-    /// The articles of a story, oldest first (undated last).
+    /// The articles of a story, oldest first (undated last); none when the story has one
+    /// article, which then has no other copy to read.
     fn story(&mut self, story: u64) -> Result<&[(u64, Reprint)]> {
         if !self.stories.contains_key(&story) {
             let f = self.fields;
             let mut articles = Vec::new();
             let term = Term::from_field_u64(f.story_article, story);
-            for address in docs_with(self.searcher, &term)? {
-                let reader = self.searcher.segment_reader(address.segment_ord);
-                let Some(key) = u64_at(reader, "article_key", address.doc_id) else {
+            let addresses = docs_with(self.searcher, &term)?;
+            // One article is the story alone: nothing to read.
+            for address in addresses.iter().copied().filter(|_| addresses.len() > 1) {
+                let Some((key, _)) = self.keys(address) else {
                     continue;
                 };
                 let doc: TantivyDocument = self.searcher.doc(address)?;
