@@ -6,8 +6,12 @@ use tantivy::DateTime;
 /// optional time after it, into (`YYYY-MM-DD`, `HH:MM` or empty).
 pub fn parse_date(text: &str) -> Option<(String, String)> {
     let text = text.trim();
-    let (date, rest) = match text.find(|c: char| c.is_whitespace() || c == 'T') {
-        Some(i) => (&text[..i], text[i + 1..].trim()),
+    let (date, rest) = match text
+        .char_indices()
+        .find(|&(_, c)| c.is_whitespace() || c == 'T')
+    {
+        // The separator may be a wide space (U+3000, U+2000…): skip it whole.
+        Some((i, c)) => (&text[..i], text[i + c.len_utf8()..].trim()),
         None => (text, ""),
     };
     let parts: Vec<&str> = date
@@ -99,6 +103,12 @@ mod tests {
             parse_date("2021/11/3 00:45"),
             Some(("2021-11-03".into(), "00:45".into()))
         );
+        // A wide space before the time, as input methods type it (found by tests/fuzz.rs).
+        assert_eq!(
+            parse_date("2021年11月3日\u{3000}00:45"),
+            Some(("2021-11-03".into(), "00:45".into()))
+        );
+        assert_eq!(parse_date("𐩐\u{2000}𐫫"), None);
         assert_eq!(
             parse_date("2021年11月3日"),
             Some(("2021-11-03".into(), "".into()))
