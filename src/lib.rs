@@ -44,6 +44,7 @@ pub mod facets;
 pub mod files;
 pub mod highlight;
 pub mod index;
+mod order;
 pub mod passages;
 pub mod printer;
 pub mod query;

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::facets::{FacetCount, Facets};
 use crate::highlight::{self, Span};
 use crate::rank::Explanation;
-use crate::search::{ArticleInfo, Hit, PassageInfo, SearchResults};
+use crate::search::{ArticleInfo, Hit, PassageInfo, SearchResults, Summary};
 
 /// Version of the JSON output format, given in every summary.
 pub const JSON_FORMAT_VERSION: u32 = 1;
@@ -172,11 +172,10 @@ impl TextPrinter {
         writeln!(out, "{}\n", if cut_end { "…" } else { "" })
     }
 
-    pub fn summary(&self, out: &mut impl Write, results: &SearchResults) -> io::Result<()> {
-        let shown = results.hits.len();
-        let first = results.hits.first().map_or(0, |h| h.rank);
-        let mut notes = vec![format!("{} ms", results.elapsed.as_millis())];
-        for (term, others) in &results.expanded {
+    pub fn summary(&self, out: &mut impl Write, summary: &Summary) -> io::Result<()> {
+        let (shown, first) = (summary.returned, summary.first_rank);
+        let mut notes = vec![format!("{} ms", summary.elapsed.as_millis())];
+        for (term, others) in summary.expanded {
             notes.push(format!("{term} also as {}", others.join(", ")));
         }
         let notes = notes.join("; ");
@@ -188,7 +187,7 @@ impl TextPrinter {
                 "passages {}–{} of {} ({notes})",
                 first,
                 first + shown - 1,
-                results.total,
+                summary.total,
             )
         }
     }
@@ -268,15 +267,15 @@ pub struct JsonSummary<'a> {
 }
 
 impl<'a> JsonSummary<'a> {
-    pub fn new(query: &'a str, results: &'a SearchResults, facets: Option<&'a Facets>) -> Self {
+    pub fn new(query: &'a str, summary: Summary<'a>, facets: Option<&'a Facets>) -> Self {
         JsonSummary {
             kind: "summary",
             version: JSON_FORMAT_VERSION,
             query,
-            total: results.total,
-            returned: results.hits.len(),
-            elapsed_ms: results.elapsed.as_secs_f64() * 1000.0,
-            expanded: &results.expanded,
+            total: summary.total,
+            returned: summary.returned,
+            elapsed_ms: summary.elapsed.as_secs_f64() * 1000.0,
+            expanded: summary.expanded,
             facets,
         }
     }
@@ -289,7 +288,13 @@ pub fn json_objects<'a>(
     facets: Option<&'a Facets>,
 ) -> (Vec<JsonHit<'a>>, JsonSummary<'a>) {
     let hits = results.hits.iter().map(JsonHit::from).collect();
-    (hits, JsonSummary::new(query, results, facets))
+    (hits, JsonSummary::new(query, results.summary(), facets))
+}
+
+/// Writes one JSON Lines object.
+pub fn json_line(out: &mut impl Write, object: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, object)?;
+    out.write_all(b"\n")
 }
 
 /// Writes the JSON Lines of one query's results.
@@ -301,11 +306,9 @@ pub fn json_lines(
 ) -> io::Result<()> {
     let (hits, summary) = json_objects(query, results, facets);
     for hit in &hits {
-        serde_json::to_writer(&mut *out, hit)?;
-        out.write_all(b"\n")?;
+        json_line(out, hit)?;
     }
-    serde_json::to_writer(&mut *out, &summary)?;
-    out.write_all(b"\n")
+    json_line(out, &summary)
 }
 
 #[cfg(test)]

@@ -32,9 +32,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::error::Result;
 use crate::index::Index;
-use crate::index::schema::Fields;
-use crate::rank::Candidate;
-use crate::search::SearchOptions;
+use crate::index::schema::{Fields, PerArticle};
 
 /// Characters per shingle. Measured on the news corpus, longer shingles set templated
 /// stories further apart than they set edited copies (an edit changes only the shingles
@@ -385,17 +383,19 @@ fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
 }
 
 /// Finds the other copies of the articles of hits, remembering each story's.
-pub(crate) struct Finder<'a> {
-    searcher: &'a Searcher,
-    fields: &'a Fields,
+pub(crate) struct Finder {
+    searcher: Searcher,
+    fields: Fields,
     /// Per segment, the article key and story columns, opened once.
     columns: Vec<Option<(Column<u64>, Column<u64>)>>,
     /// Per story: its articles, as (article key, copy), oldest first.
     stories: HashMap<u64, Vec<(u64, Reprint)>>,
+    /// Per story, the article shown (stories are article keys, hashes already).
+    shown: PerArticle<u64>,
 }
 
-impl<'a> Finder<'a> {
-    pub(crate) fn new(searcher: &'a Searcher, fields: &'a Fields) -> Finder<'a> {
+impl Finder {
+    pub(crate) fn new(searcher: &Searcher, fields: &Fields) -> Finder {
         let columns = searcher
             .segment_readers()
             .iter()
@@ -405,10 +405,11 @@ impl<'a> Finder<'a> {
             })
             .collect();
         Finder {
-            searcher,
-            fields,
+            searcher: searcher.clone(),
+            fields: *fields,
             columns,
             stories: HashMap::new(),
+            shown: PerArticle::default(),
         }
     }
 
@@ -422,10 +423,10 @@ impl<'a> Finder<'a> {
     /// article, which then has no other copy to read.
     fn story(&mut self, story: u64) -> Result<&[(u64, Reprint)]> {
         if !self.stories.contains_key(&story) {
-            let f = self.fields;
+            let f = &self.fields;
             let mut articles = Vec::new();
             let term = Term::from_field_u64(f.story_article, story);
-            let addresses = docs_with(self.searcher, &term)?;
+            let addresses = docs_with(&self.searcher, &term)?;
             // One article is the story alone: nothing to read.
             for address in addresses.iter().copied().filter(|_| addresses.len() > 1) {
                 let Some((key, _)) = self.keys(address) else {
@@ -463,53 +464,12 @@ impl<'a> Finder<'a> {
             .collect())
     }
 
-    /// Keeps, of ranked passages, those of the first-ranked article of each story. Stops
-    /// after `want`.
-    fn collapse(&self, docs: Vec<Candidate>, want: Option<usize>) -> Vec<Candidate> {
-        let mut shown: HashMap<u64, u64> = HashMap::new();
-        let mut kept = Vec::new();
-        for candidate in docs {
-            if want.is_some_and(|w| kept.len() >= w) {
-                break;
-            }
-            let Some((key, story)) = self.keys(candidate.address) else {
-                kept.push(candidate);
-                continue;
-            };
-            if *shown.entry(story).or_insert(key) == key {
-                kept.push(candidate);
-            }
-        }
-        kept
-    }
-
-    /// Ranks with `rank` (which returns the total and the ranked page for the options it is
-    /// given) and collapses reprints, ranking deeper until the page is full.
-    pub(crate) fn rank_collapsed(
-        &self,
-        options: &SearchOptions,
-        rank: impl Fn(&SearchOptions) -> Result<(usize, Vec<Candidate>)>,
-    ) -> Result<(usize, Vec<Candidate>)> {
-        let want = (options.limit > 0).then(|| options.offset.saturating_add(options.limit));
-        let mut depth = want.map(|w| w.saturating_mul(2).saturating_add(10));
-        loop {
-            let deeper = SearchOptions {
-                offset: 0,
-                limit: depth.unwrap_or(0),
-                ..options.clone()
-            };
-            let (total, docs) = rank(&deeper)?;
-            let exhausted = depth.is_none_or(|d| docs.len() < d);
-            let kept = self.collapse(docs, want);
-            if exhausted || want.is_some_and(|w| kept.len() >= w) {
-                let page = kept.into_iter().skip(options.offset);
-                let page = match want {
-                    Some(_) => page.take(options.limit).collect(),
-                    None => page.collect(),
-                };
-                return Ok((total, page));
-            }
-            depth = depth.map(|d| d.saturating_mul(4));
+    /// Whether the document at `address`, taken in rank order, belongs to the first article
+    /// taken of its story (and is shown, the story's other copies being left out).
+    pub(crate) fn first_of_story(&mut self, address: DocAddress) -> bool {
+        match self.keys(address) {
+            Some((key, story)) => *self.shown.entry(story).or_insert(key) == key,
+            None => true,
         }
     }
 }

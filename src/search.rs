@@ -1,6 +1,6 @@
 //! Query → hits: running a query against the index and collecting ranked passages.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, VecDeque};
 use std::ops::Bound;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -9,15 +9,17 @@ use serde::Serialize;
 use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, Occur, RangeQuery};
 use tantivy::schema::Value;
-use tantivy::{DateTime, DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::store::StoreReader;
+use tantivy::{DateTime, Searcher, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
 use crate::highlight::{self, Span};
 use crate::index::Index;
 use crate::index::schema::Fields;
+use crate::order::{Entry, Order};
 use crate::query::build::{Compiled, Highlights, compile};
 use crate::query::synonyms::Synonyms;
-use crate::rank::{self, Candidate, Explanation};
+use crate::rank::{self, Explanation};
 use crate::reprints::{Finder, Reprint};
 
 /// Order of the hits.
@@ -123,6 +125,176 @@ pub struct SearchResults {
     pub expanded: BTreeMap<String, Vec<String>>,
 }
 
+/// What the summary of a search reports, once its hits are written.
+#[derive(Debug, Clone, Copy)]
+pub struct Summary<'a> {
+    /// Exact number of matching passages.
+    pub total: usize,
+    /// Rank of the first hit returned.
+    pub first_rank: usize,
+    /// Hits returned.
+    pub returned: usize,
+    pub elapsed: Duration,
+    pub expanded: &'a BTreeMap<String, Vec<String>>,
+}
+
+impl SearchResults {
+    pub fn summary(&self) -> Summary<'_> {
+        Summary {
+            total: self.total,
+            first_rank: self.hits.first().map_or(0, |hit| hit.rank),
+            returned: self.hits.len(),
+            elapsed: self.elapsed,
+            expanded: &self.expanded,
+        }
+    }
+}
+
+/// Hits read per batch: few first, so that the first hit comes at once, then more, up to a
+/// bound that keeps memory flat whatever the number of hits.
+const FIRST_BATCH: usize = 16;
+const MAX_BATCH: usize = 16_384;
+
+/// The hits of a search, in rank order, read from the index as they are taken.
+///
+/// Only the ranked addresses and scores are held. Documents are read a batch at a time in
+/// index order, so that a store block holding several hits of a batch is decompressed once for
+/// them rather than once per hit (reading every match of a frequent term in rank order
+/// otherwise spends most of its time decompressing the same blocks again).
+pub struct Hits {
+    /// Exact number of matching passages.
+    pub total: usize,
+    /// The terms expanded to their synonyms, as typed, with the synonyms searched too.
+    pub expanded: BTreeMap<String, Vec<String>>,
+    searcher: Searcher,
+    fields: Fields,
+    highlights: Highlights,
+    reprints: Finder,
+    /// The matches not taken yet, and those taken in order but not yet looked at.
+    order: Order,
+    queue: VecDeque<Entry>,
+    collapse_reprints: bool,
+    /// Hits still to skip (the offset), and still to return (the limit, none for all).
+    skip: usize,
+    left: Option<usize>,
+    first_rank: usize,
+    returned: usize,
+    ready: VecDeque<Hit>,
+    batch: usize,
+    /// Per segment, a store reader that caches only the block being read, for batches
+    /// beyond the first: read in index order they need no more, and the searcher's own
+    /// readers (which cache blocks across queries) would hold a hundred blocks per segment.
+    batch_stores: Vec<Option<StoreReader>>,
+    started: Instant,
+}
+
+impl Hits {
+    /// The summary of the hits taken so far.
+    pub fn summary(&self) -> Summary<'_> {
+        Summary {
+            total: self.total,
+            first_rank: if self.returned > 0 {
+                self.first_rank
+            } else {
+                0
+            },
+            returned: self.returned,
+            elapsed: self.started.elapsed(),
+            expanded: &self.expanded,
+        }
+    }
+
+    /// The next batch of hits in order: entries past the offset, each story's first article.
+    fn next_batch(&mut self) -> Vec<Entry> {
+        let size = self.left.map_or(self.batch, |left| left.min(self.batch));
+        let mut batch = Vec::with_capacity(size);
+        while batch.len() < size {
+            if self.queue.is_empty() {
+                // Some may be skipped or collapsed: take more than needed.
+                let wanted = self.skip.saturating_add(size - batch.len());
+                self.queue
+                    .extend(self.order.take(wanted.saturating_mul(2).saturating_add(10)));
+            }
+            let Some(entry) = self.queue.pop_front() else {
+                break;
+            };
+            if self.collapse_reprints && !self.reprints.first_of_story(entry.address) {
+                continue;
+            }
+            if self.skip > 0 {
+                self.skip -= 1;
+                continue;
+            }
+            batch.push(entry);
+        }
+        if let Some(left) = &mut self.left {
+            *left -= batch.len();
+        }
+        batch
+    }
+
+    /// Reads the next batch of hits into `ready`.
+    fn read_batch(&mut self) -> Result<()> {
+        let first = self.first_rank + self.returned + self.ready.len();
+        let first_batch = self.batch == FIRST_BATCH;
+        let mut batch: Vec<(usize, Entry)> = self.next_batch().into_iter().enumerate().collect();
+        self.batch = (self.batch * 4).min(MAX_BATCH);
+        batch.sort_unstable_by_key(|(_, entry)| entry.address);
+        let mut read: Vec<(usize, Hit)> = Vec::with_capacity(batch.len());
+        for (position, entry) in batch {
+            let address = entry.address;
+            let doc: TantivyDocument = if first_batch {
+                self.searcher.doc(address)?
+            } else {
+                let segment = address.segment_ord as usize;
+                if self.batch_stores.len() <= segment {
+                    self.batch_stores.resize_with(segment + 1, || None);
+                }
+                let store = match &mut self.batch_stores[segment] {
+                    Some(store) => store,
+                    empty => empty.insert(
+                        self.searcher
+                            .segment_reader(address.segment_ord)
+                            .get_store_reader(1)
+                            .map_err(tantivy::TantivyError::from)?,
+                    ),
+                };
+                store.get(address.doc_id)?
+            };
+            let mut hit = hit(
+                &doc,
+                &self.fields,
+                first + position,
+                entry.score,
+                &self.highlights,
+            );
+            hit.explain = self.order.explain(&entry);
+            hit.article.reprints = self.reprints.reprints_of(address)?;
+            read.push((position, hit));
+        }
+        read.sort_unstable_by_key(|(position, _)| *position);
+        self.ready.extend(read.into_iter().map(|(_, hit)| hit));
+        Ok(())
+    }
+}
+
+impl Iterator for Hits {
+    type Item = Result<Hit>;
+
+    fn next(&mut self) -> Option<Result<Hit>> {
+        if self.ready.is_empty()
+            && let Err(error) = self.read_batch()
+        {
+            // No hit after a failed read: the ranking would have a hole.
+            self.left = Some(0);
+            return Some(Err(error));
+        }
+        let hit = self.ready.pop_front()?;
+        self.returned += 1;
+        Some(Ok(hit))
+    }
+}
+
 pub(crate) fn parse_day(text: &str, flag: &str) -> Result<DateTime> {
     crate::articles::parse_date(text)
         .and_then(|(day, _)| crate::dates::to_datetime(&day))
@@ -181,47 +353,43 @@ impl Index {
 
     /// Searches the index. See [`crate::query`] for the query syntax.
     pub fn search(&self, query: &str, options: &SearchOptions) -> Result<SearchResults> {
+        let mut hits = self.search_hits(query, options)?;
+        let taken = hits.by_ref().collect::<Result<Vec<Hit>>>()?;
+        Ok(SearchResults {
+            total: hits.total,
+            hits: taken,
+            elapsed: hits.started.elapsed(),
+            expanded: hits.expanded,
+        })
+    }
+
+    /// Ranks the matches of a query and returns its hits to be read one by one, for writing
+    /// many hits (`-n 0`) as they come with memory that does not grow with their number.
+    pub fn search_hits(&self, query: &str, options: &SearchOptions) -> Result<Hits> {
         let started = Instant::now();
         let searcher = self.searcher();
         let compiled = self.compile(query, options, &searcher)?;
-        let mut reprints = Finder::new(&searcher, self.fields());
-        let ranked = if options.collapse_reprints {
-            let best_bm25 = std::cell::Cell::new(0.0);
-            let (total, docs) = reprints.rank_collapsed(options, |options| {
-                let ranked = rank(&searcher, &compiled, options)?;
-                best_bm25.set(ranked.best_bm25);
-                Ok((ranked.total, ranked.docs))
-            })?;
-            Ranked {
-                total,
-                docs,
-                best_bm25: best_bm25.get(),
-            }
-        } else {
-            rank(&searcher, &compiled, options)?
-        };
-        let mut hits = Vec::with_capacity(ranked.docs.len());
-        for (i, candidate) in ranked.docs.into_iter().enumerate() {
-            let doc: TantivyDocument = searcher.doc(candidate.address)?;
-            let rank = options.offset.saturating_add(i + 1);
-            let mut hit = hit(
-                &doc,
-                self.fields(),
-                rank,
-                candidate.score,
-                &compiled.highlights,
-            );
-            if options.explain {
-                hit.explain = Some(rank::explain(&candidate.features, ranked.best_bm25));
-            }
-            hit.article.reprints = reprints.reprints_of(candidate.address)?;
-            hits.push(hit);
-        }
-        Ok(SearchResults {
-            total: ranked.total,
-            hits,
-            elapsed: started.elapsed(),
+        let candidates = rank::collect(&searcher, compiled.query.as_ref(), &compiled.signals)?;
+        let total = candidates.len();
+        let order = Order::new(&searcher, candidates, options);
+        Ok(Hits {
+            total,
             expanded: compiled.expanded,
+            reprints: Finder::new(&searcher, self.fields()),
+            searcher,
+            fields: *self.fields(),
+            highlights: compiled.highlights,
+            order,
+            queue: VecDeque::new(),
+            collapse_reprints: options.collapse_reprints,
+            skip: options.offset,
+            left: (options.limit > 0).then_some(options.limit),
+            first_rank: options.offset.saturating_add(1),
+            returned: 0,
+            ready: VecDeque::new(),
+            batch: FIRST_BATCH,
+            batch_stores: Vec::new(),
+            started,
         })
     }
 
@@ -231,89 +399,6 @@ impl Index {
         let compiled = self.compile(query, options, &searcher)?;
         Ok(searcher.search(compiled.query.as_ref(), &Count)?)
     }
-}
-
-struct Ranked {
-    total: usize,
-    docs: Vec<Candidate>,
-    best_bm25: f32,
-}
-
-fn rank(searcher: &Searcher, compiled: &Compiled, options: &SearchOptions) -> Result<Ranked> {
-    let mut docs = rank::collect(searcher, compiled.query.as_ref(), &compiled.signals)?;
-    let total = docs.len();
-    let best_bm25 = rank::best_bm25(&docs);
-    let by_score =
-        |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score).then(a.address.cmp(&b.address));
-    let (offset, limit) = (options.offset.min(total), options.limit.min(total));
-    let wanted = offset + limit;
-    if options.sort == Sort::Score && options.per_article.is_none() && limit > 0 && wanted < total {
-        // Only the first page needs ordering.
-        docs.select_nth_unstable_by(wanted, by_score);
-        docs.truncate(wanted);
-    }
-    docs.sort_unstable_by(by_score);
-    if options.sort != Sort::Score {
-        let dates = fast_values(
-            searcher,
-            &docs,
-            |reader| reader.fast_fields().date("date").ok(),
-            |column, doc| column.first(doc),
-        );
-        let key = |c: &Candidate| dates.get(&c.address).copied();
-        // Stable sorts: passages of the same day keep their order by score.
-        match options.sort {
-            Sort::Date => docs.sort_by_key(|c| (key(c).is_none(), key(c))),
-            Sort::DateDesc => docs.sort_by_key(|c| std::cmp::Reverse(key(c))),
-            Sort::Score => {}
-        }
-    }
-    if let Some(per_article) = options.per_article {
-        let mut groups: Vec<Vec<Candidate>> = Vec::new();
-        let mut group_of: HashMap<u64, usize> = HashMap::new();
-        for candidate in docs {
-            let group = *group_of.entry(candidate.article).or_insert_with(|| {
-                groups.push(Vec::new());
-                groups.len() - 1
-            });
-            if groups[group].len() < per_article {
-                groups[group].push(candidate);
-            }
-        }
-        docs = groups.into_iter().flatten().collect();
-    }
-    let end = if limit == 0 {
-        docs.len()
-    } else {
-        wanted.min(docs.len())
-    };
-    docs.truncate(end);
-    docs.drain(..offset.min(end));
-    Ok(Ranked {
-        total,
-        docs,
-        best_bm25,
-    })
-}
-
-/// A fast-field value for each of `docs`, opening the column once per segment.
-fn fast_values<C, T>(
-    searcher: &Searcher,
-    docs: &[Candidate],
-    column: impl Fn(&tantivy::SegmentReader) -> Option<C>,
-    value: impl Fn(&C, u32) -> Option<T>,
-) -> HashMap<DocAddress, T> {
-    let mut columns: HashMap<u32, Option<C>> = HashMap::new();
-    docs.iter()
-        .filter_map(|candidate| {
-            let address = candidate.address;
-            let column = columns
-                .entry(address.segment_ord)
-                .or_insert_with(|| column(searcher.segment_reader(address.segment_ord)))
-                .as_ref()?;
-            value(column, address.doc_id).map(|v| (address, v))
-        })
-        .collect()
 }
 
 fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {

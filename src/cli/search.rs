@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::facets::{FacetCounter, Facets};
 use crate::index::writer::{IndexOptions, index_paths};
 use crate::index::{self, Index};
-use crate::printer::{Marks, TextPrinter, json_lines};
+use crate::printer::{JsonHit, JsonSummary, Marks, TextPrinter, json_line, json_lines};
 use crate::query::synonyms::Synonyms;
 use crate::search::{SearchOptions, Sort};
 
@@ -161,40 +161,60 @@ pub fn run(args: Args) -> Result<Outcome> {
             Outcome::Partial
         });
     }
-    let results = index.search(query, &options)?;
-    let facets = facets
-        .map(|counter| counter.count(&index, query, &options))
-        .transpose()?;
-    if args.json {
-        stdout_result(json_lines(&mut out, query, &results, facets.as_ref()))?;
-    } else {
-        let color = match args.color {
-            ColorArg::Always => true,
-            ColorArg::Never => false,
-            ColorArg::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    // Hits are written as they are read, the summary (with the facets) last.
+    let mut hits = index.search_hits(query, &options)?;
+    let mut out = std::io::BufWriter::new(out);
+    let printer = TextPrinter {
+        marks: match args.color {
+            ColorArg::Always => Marks::Color,
+            ColorArg::Never => Marks::Brackets,
+            ColorArg::Auto
+                if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() =>
+            {
+                Marks::Color
             }
-        };
-        let printer = TextPrinter {
-            marks: if color { Marks::Color } else { Marks::Brackets },
-            max_chars: args.context,
-        };
-        stdout_result((|| {
-            for hit in &results.hits {
-                printer.hit(&mut out, hit)?;
-            }
-            printer.summary(&mut out, &results)?;
-            match &facets {
-                Some(facets) => printer.facets(&mut out, facets),
-                None => Ok(()),
-            }
-        })())?;
-    }
-    Ok(if results.total > 0 {
+            ColorArg::Auto => Marks::Brackets,
+        },
+        max_chars: args.context,
+    };
+    let outcome = if hits.total > 0 {
         Outcome::Success
     } else {
         Outcome::Partial
-    })
+    };
+    let mut first = true;
+    for hit in hits.by_ref() {
+        let hit = hit?;
+        let mut written = if args.json {
+            json_line(&mut out, &JsonHit::from(&hit))
+        } else {
+            printer.hit(&mut out, &hit)
+        };
+        // The first hit shows at once; the rest go out as the buffer fills.
+        if std::mem::take(&mut first) {
+            written = written.and_then(|()| out.flush());
+        }
+        if let Err(error) = written {
+            // A reader that stopped (`| head`) ends the search quietly.
+            return stdout_result(Err(error)).map(|()| outcome);
+        }
+    }
+    let facets = facets
+        .map(|counter| counter.count(&index, query, &options))
+        .transpose()?;
+    let summary = hits.summary();
+    stdout_result((|| {
+        if args.json {
+            json_line(&mut out, &JsonSummary::new(query, summary, facets.as_ref()))?;
+        } else {
+            printer.summary(&mut out, &summary)?;
+            if let Some(facets) = &facets {
+                printer.facets(&mut out, facets)?;
+            }
+        }
+        out.flush()
+    })())?;
+    Ok(outcome)
 }
 
 /// One query per line, JSON Lines out; a bad query writes an error object and the rest run.
