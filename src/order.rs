@@ -8,7 +8,9 @@
 
 use tantivy::{DocAddress, Searcher};
 
-use crate::index::schema::PerArticle;
+use std::collections::VecDeque;
+
+use crate::index::schema::PerArticle as PerArticleMap;
 use crate::rank::{self, Candidate, Explanation, Features};
 use crate::search::{SearchOptions, Sort};
 
@@ -19,16 +21,16 @@ pub(crate) struct Entry {
     key: i64,
     pub(crate) score: f32,
     pub(crate) address: DocAddress,
-    article: u64,
+    pub(crate) article: u64,
+    /// Matching passages of the article, this one included.
+    pub(crate) article_matches: u32,
     /// Index of the match's features, when the score is to be explained.
     features: u32,
 }
 
 /// Matches not handed out yet.
 pub(crate) struct Order {
-    /// Unordered; or, when `ordered`, in reverse order (the next entry last).
     rest: Vec<Entry>,
-    ordered: bool,
     /// The features of every match, when the scores are to be explained; else empty.
     features: Vec<Features>,
     best_bm25: f32,
@@ -55,7 +57,7 @@ impl Order {
             false => Vec::new(),
         };
         let mut dates = DateKeys::new(searcher, options.sort);
-        let mut rest: Vec<Entry> = candidates
+        let rest: Vec<Entry> = candidates
             .iter()
             .enumerate()
             .map(|(i, c)| Entry {
@@ -63,34 +65,24 @@ impl Order {
                 score: c.score,
                 address: c.address,
                 article: c.article,
+                article_matches: c.features.article_matches,
                 features: i as u32,
             })
             .collect();
-        drop(candidates);
-        let ordered = match options.per_article {
-            Some(per_article) => {
-                rest = per_article_order(rest, per_article);
-                rest.reverse();
-                true
-            }
-            None => false,
-        };
         Order {
             rest,
-            ordered,
             features,
             best_bm25,
         }
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rest.is_empty()
+    }
+
     /// The next `n` entries (fewer at the end), in order.
     pub(crate) fn take(&mut self, n: usize) -> Vec<Entry> {
         let at = self.rest.len() - n.min(self.rest.len());
-        if self.ordered {
-            let mut next = self.rest.split_off(at);
-            next.reverse();
-            return next;
-        }
         if at > 0 {
             // The best `n` to the end, in linear time.
             self.rest.select_nth_unstable_by(at, |a, b| before(b, a));
@@ -107,21 +99,51 @@ impl Order {
     }
 }
 
-/// All entries in order, then each article's passages after its best, at most `per_article`.
-fn per_article_order(mut entries: Vec<Entry>, per_article: usize) -> Vec<Entry> {
-    entries.sort_unstable_by(before);
-    let mut groups: Vec<Vec<Entry>> = Vec::new();
-    let mut group_of: PerArticle<usize> = PerArticle::default();
-    for entry in entries {
-        let group = *group_of.entry(entry.article).or_insert_with(|| {
-            groups.push(Vec::new());
-            groups.len() - 1
-        });
-        if groups[group].len() < per_article {
-            groups[group].push(entry);
+/// Entries in order → each article's passages after its best, at most K of them. An article's
+/// passages are complete once it has K or all its matches, so entries stream through: an
+/// article waits only for its own later passages.
+pub(crate) struct PerArticle {
+    most: usize,
+    /// Per article, passages taken and the number of its group.
+    taken: PerArticleMap<(usize, usize)>,
+    /// Articles in the order of their best passage, with their passages so far; the first is
+    /// group number `first`.
+    waiting: VecDeque<Vec<Entry>>,
+    first: usize,
+}
+
+impl PerArticle {
+    pub(crate) fn new(most: usize) -> Self {
+        PerArticle {
+            most,
+            taken: PerArticleMap::default(),
+            waiting: VecDeque::new(),
+            first: 0,
         }
     }
-    groups.into_iter().flatten().collect()
+
+    /// Takes the next entry in order.
+    pub(crate) fn push(&mut self, entry: Entry) {
+        let next_group = self.first + self.waiting.len();
+        let (taken, group) = self.taken.entry(entry.article).or_insert((0, next_group));
+        *taken += 1;
+        if *taken == 1 {
+            self.waiting.push_back(vec![entry]);
+        } else if *taken <= self.most {
+            // A group leaves only once complete, so the article's group is still waiting.
+            self.waiting[*group - self.first].push(entry);
+        }
+    }
+
+    /// The articles at the front whose passages are all there; all of them at the end.
+    pub(crate) fn ready(&mut self, end: bool) -> impl Iterator<Item = Entry> + '_ {
+        let most = self.most;
+        let complete =
+            |group: &Vec<Entry>| end || group.len() >= most.min(group[0].article_matches as usize);
+        let count = self.waiting.iter().take_while(|g| complete(g)).count();
+        self.first += count;
+        self.waiting.drain(..count).flatten()
+    }
 }
 
 /// The order key of a match's date: undated passages come last either way.

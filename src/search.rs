@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::highlight::{self, Span};
 use crate::index::Index;
 use crate::index::schema::Fields;
-use crate::order::{Entry, Order};
+use crate::order::{Entry, Order, PerArticle};
 use crate::query::build::{Compiled, Highlights, compile};
 use crate::query::synonyms::Synonyms;
 use crate::rank::{self, Explanation};
@@ -173,7 +173,10 @@ pub struct Hits {
     /// The matches not taken yet, and those taken in order but not yet looked at.
     order: Order,
     queue: VecDeque<Entry>,
+    /// Entries to take from `order` next.
+    chunk: usize,
     collapse_reprints: bool,
+    per_article: Option<PerArticle>,
     /// Hits still to skip (the offset), and still to return (the limit, none for all).
     skip: usize,
     left: Option<usize>,
@@ -204,23 +207,20 @@ impl Hits {
         }
     }
 
-    /// The next batch of hits in order: entries past the offset, each story's first article.
+    /// The next batch of hits: entries in order past the offset.
     fn next_batch(&mut self) -> Vec<Entry> {
         let size = self.left.map_or(self.batch, |left| left.min(self.batch));
+        // Some entries may be skipped, collapsed or wait for their article: take more.
+        self.chunk = self
+            .skip
+            .saturating_add(size)
+            .saturating_mul(2)
+            .saturating_add(10);
         let mut batch = Vec::with_capacity(size);
         while batch.len() < size {
-            if self.queue.is_empty() {
-                // Some may be skipped or collapsed: take more than needed.
-                let wanted = self.skip.saturating_add(size - batch.len());
-                self.queue
-                    .extend(self.order.take(wanted.saturating_mul(2).saturating_add(10)));
-            }
-            let Some(entry) = self.queue.pop_front() else {
+            let Some(entry) = self.next_entry() else {
                 break;
             };
-            if self.collapse_reprints && !self.reprints.first_of_story(entry.address) {
-                continue;
-            }
             if self.skip > 0 {
                 self.skip -= 1;
                 continue;
@@ -231,6 +231,31 @@ impl Hits {
             *left -= batch.len();
         }
         batch
+    }
+
+    /// The next entry in the order of the hits: each story's first article, each article's
+    /// passages after its best.
+    fn next_entry(&mut self) -> Option<Entry> {
+        while self.queue.is_empty() {
+            let end = self.order.is_empty();
+            let taken = self.order.take(self.chunk);
+            self.chunk = self.chunk.saturating_mul(2);
+            let reprints = &mut self.reprints;
+            let kept = taken
+                .into_iter()
+                .filter(|entry| !self.collapse_reprints || reprints.first_of_story(entry.address));
+            match &mut self.per_article {
+                Some(grouping) => {
+                    kept.for_each(|entry| grouping.push(entry));
+                    self.queue.extend(grouping.ready(self.order.is_empty()));
+                }
+                None => self.queue.extend(kept),
+            }
+            if end {
+                break;
+            }
+        }
+        self.queue.pop_front()
     }
 
     /// Reads the next batch of hits into `ready`.
@@ -381,7 +406,9 @@ impl Index {
             highlights: compiled.highlights,
             order,
             queue: VecDeque::new(),
+            chunk: 0,
             collapse_reprints: options.collapse_reprints,
+            per_article: options.per_article.map(PerArticle::new),
             skip: options.offset,
             left: (options.limit > 0).then_some(options.limit),
             first_rank: options.offset.saturating_add(1),

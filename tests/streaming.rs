@@ -41,10 +41,18 @@ fn every_match_streams_in_order_and_pages_agree() {
     let total = index.search("的", &exact).unwrap().total;
     // Enough to cross several batches (16, 64, 256, then larger).
     assert!(hits.len() > 1000, "{} hits", hits.len());
-    assert_eq!(hits.len(), total, "without collapsing, every match is a hit");
+    assert_eq!(
+        hits.len(),
+        total,
+        "without collapsing, every match is a hit"
+    );
     for (i, pair) in hits.windows(2).enumerate() {
         assert_eq!(pair[0].rank, i + 1);
-        assert!(pair[0].score >= pair[1].score, "rank {} out of order", i + 1);
+        assert!(
+            pair[0].score >= pair[1].score,
+            "rank {} out of order",
+            i + 1
+        );
     }
     for hit in &hits {
         let shown = hit.highlights.len() + hit.section_highlights.len();
@@ -60,7 +68,11 @@ fn every_match_streams_in_order_and_pages_agree() {
         };
         let got = index.search("的", &page).unwrap().hits;
         let end = (offset + limit).min(total);
-        assert_eq!(keys(&got), keys(&hits[offset..end]), "page {offset}+{limit}");
+        assert_eq!(
+            keys(&got),
+            keys(&hits[offset..end]),
+            "page {offset}+{limit}"
+        );
         assert_eq!(got.first().map(|h| h.rank), Some(offset + 1));
     }
 }
@@ -142,7 +154,15 @@ fn the_cli_writes_every_hit_then_the_summary() {
     let (dir, _index, _) = common::build(&[sample]);
     let output = Command::cargo_bin("gonghui")
         .unwrap()
-        .args(["search", "的", "-n", "0", "--json", "--no-collapse", "--index"])
+        .args([
+            "search",
+            "的",
+            "-n",
+            "0",
+            "--json",
+            "--no-collapse",
+            "--index",
+        ])
         .arg(dir.path())
         .output()
         .unwrap();
