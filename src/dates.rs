@@ -89,6 +89,31 @@ pub fn from_datetime(date: DateTime) -> String {
     civil_from_days(date.into_timestamp_secs().div_euclid(86_400))
 }
 
+/// The days a search is limited to (`--from`, `--to`), both included. With either, undated
+/// articles are left out. Checked on the date column of the matches, rather than by a range
+/// query, which would scan the whole column of every segment.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Days {
+    pub first: Option<DateTime>,
+    pub last: Option<DateTime>,
+}
+
+impl Days {
+    /// No limit.
+    pub fn is_all(&self) -> bool {
+        self.first.is_none() && self.last.is_none()
+    }
+
+    pub fn contain(&self, date: Option<DateTime>) -> bool {
+        match date {
+            Some(date) => {
+                self.first.is_none_or(|d| date >= d) && self.last.is_none_or(|d| date <= d)
+            }
+            None => self.is_all(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

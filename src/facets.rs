@@ -16,11 +16,11 @@ use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::{DateTime, DocId, Opstamp, Score, Searcher, SegmentOrdinal, SegmentReader};
 
-use crate::dates::year_of;
+use crate::dates::{Days, year_of};
 use crate::error::Result;
 use crate::index::Index;
 use crate::index::schema::KIND_ARTICLE;
-use crate::search::{SearchOptions, parse_day};
+use crate::search::Hits;
 
 /// Matching passages with one value of a facet. The key `""` counts the passages without a
 /// date (years) or without a source (sources), so that the counts of a facet sum to the total.
@@ -110,29 +110,16 @@ impl FacetCounter {
         Ok(sources)
     }
 
-    /// Counts the passages matching `query` with the date filters of `options` (its paging and
-    /// sorting do not matter) by year and by source.
-    pub fn count(&self, index: &Index, query: &str, options: &SearchOptions) -> Result<Facets> {
-        let searcher = index.searcher();
-        // The dates are checked here, on the values read anyway, rather than by the query's
-        // range filter, which scans the whole date column of every segment.
-        let undated = SearchOptions {
-            from: None,
-            to: None,
-            ..options.clone()
-        };
-        let compiled = index.compile(query, &undated, &searcher)?;
-        let day = |day: &Option<String>, flag| day.as_deref().map(|d| parse_day(d, flag));
-        let days = (
-            day(&options.from, "--from").transpose()?,
-            day(&options.to, "--to").transpose()?,
-        );
-        let sources = self.sources(index, &searcher)?;
+    /// Counts the passages matching a search by year and by source (all of them, not only
+    /// the hits taken).
+    pub fn count(&self, index: &Index, hits: &Hits) -> Result<Facets> {
+        let (searcher, query, days) = hits.matches();
+        let sources = self.sources(index, searcher)?;
         let collector = FacetCollector {
             sources: Arc::clone(&sources),
             days,
         };
-        let tally = searcher.search(compiled.query.as_ref(), &collector)?;
+        let tally = searcher.search(query, &collector)?;
         Ok(tally.facets(&sources.names))
     }
 }
@@ -224,12 +211,11 @@ impl Tally {
 
 struct FacetCollector {
     sources: Arc<Sources>,
-    /// First and last day counted, when the search has them.
-    days: (Option<DateTime>, Option<DateTime>),
+    days: Days,
 }
 
 struct SegmentFacets {
-    days: (Option<DateTime>, Option<DateTime>),
+    days: Days,
     dates: Option<Column<DateTime>>,
     articles: Option<Column<u64>>,
     sources: Arc<Sources>,
@@ -297,14 +283,9 @@ impl SegmentCollector for SegmentFacets {
     fn collect_block(&mut self, docs: &[DocId]) {
         first_values(self.dates.as_ref(), docs, &mut self.date_values);
         first_values(self.articles.as_ref(), docs, &mut self.article_values);
-        let (first, last) = self.days;
         let values = self.date_values.iter().zip(&self.article_values);
         for (&date, &article) in values {
-            let within = match date {
-                Some(date) => first.is_none_or(|d| date >= d) && last.is_none_or(|d| date <= d),
-                None => first.is_none() && last.is_none(),
-            };
-            if within {
+            if self.days.contain(date) {
                 self.by_date.add(date);
                 self.by_article.add(article);
             }

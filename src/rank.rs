@@ -35,6 +35,7 @@ use serde::Serialize;
 use tantivy::query::{EnableScoring, Query, Scorer, Weight};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED};
 
+use crate::dates::Days;
 use crate::error::Result;
 use crate::index::schema::{PerArticle, shape_parts};
 use crate::query::build::Signals;
@@ -305,6 +306,7 @@ pub fn collect(
     searcher: &Searcher,
     query: &dyn Query,
     signals: &Signals,
+    days: Days,
 ) -> Result<Vec<Candidate>> {
     let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
     let signal_weights = SignalWeights::new(signals, searcher)?;
@@ -316,6 +318,7 @@ pub fn collect(
             weight.as_ref(),
             &signal_weights,
             signals,
+            days,
             &mut candidates,
         )?;
     }
@@ -329,6 +332,7 @@ fn collect_segment(
     weight: &dyn Weight,
     weights: &SignalWeights,
     signals: &Signals,
+    days: Days,
     candidates: &mut Vec<Candidate>,
 ) -> Result<()> {
     let mut scorer = weight.scorer(reader, 1.0)?;
@@ -358,11 +362,16 @@ fn collect_segment(
     let article_keys = fast.u64("article_key")?;
     let shape = fast.u64("shape")?;
     let alive = reader.alive_bitset();
+    let dates = match days.is_all() {
+        true => None,
+        false => fast.date("date").ok(),
+    };
+    let within = |doc| days.is_all() || days.contain(dates.as_ref().and_then(|c| c.first(doc)));
     // The passages of an article follow each other: its title is looked up once.
     let mut title_of: Option<(u64, usize)> = None;
     let mut doc = scorer.doc();
     while doc != TERMINATED {
-        if alive.is_none_or(|a| a.is_alive(doc)) {
+        if alive.is_none_or(|a| a.is_alive(doc)) && within(doc) {
             let article = article_keys.first(doc).unwrap_or_default();
             let title = match title_of {
                 Some((key, title)) if key == article => title,

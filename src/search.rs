@@ -1,17 +1,18 @@
 //! Query → hits: running a query against the index and collecting ranked passages.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::ops::Bound;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, Occur, RangeQuery};
+use tantivy::collector::{Collector, Count, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::store::StoreReader;
-use tantivy::{DateTime, Searcher, TantivyDocument, Term};
+use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
 
+use crate::dates::Days;
 use crate::error::{Error, Result};
 use crate::highlight::{self, Span};
 use crate::index::Index;
@@ -169,6 +170,9 @@ pub struct Hits {
     searcher: Searcher,
     fields: Fields,
     highlights: Highlights,
+    /// What was searched, for counting facets over the same matches.
+    query: Box<dyn Query>,
+    days: Days,
     reprints: Finder,
     /// The matches not taken yet, and those taken in order but not yet looked at.
     order: Order,
@@ -192,6 +196,22 @@ pub struct Hits {
 }
 
 impl Hits {
+    /// Takes every hit (the page asked for) into a result.
+    pub fn collect_results(&mut self) -> Result<SearchResults> {
+        let hits = self.by_ref().collect::<Result<Vec<Hit>>>()?;
+        Ok(SearchResults {
+            total: self.total,
+            hits,
+            elapsed: self.started.elapsed(),
+            expanded: std::mem::take(&mut self.expanded),
+        })
+    }
+
+    /// The searcher, query and days of the search, for counting facets over its matches.
+    pub(crate) fn matches(&self) -> (&Searcher, &dyn Query, Days) {
+        (&self.searcher, self.query.as_ref(), self.days)
+    }
+
     /// The summary of the hits taken so far.
     pub fn summary(&self) -> Summary<'_> {
         Summary {
@@ -327,34 +347,28 @@ pub(crate) fn parse_day(text: &str, flag: &str) -> Result<DateTime> {
 }
 
 impl Index {
-    /// The query with the options' date filters, and what to highlight.
+    /// The query, what to highlight, and the days of the options' date filters.
     pub(crate) fn compile(
         &self,
         query: &str,
         options: &SearchOptions,
         searcher: &Searcher,
-    ) -> Result<Compiled> {
-        let fields = self.fields();
+    ) -> Result<(Compiled, Days)> {
         let node = crate::query::parse(query)?;
-        let mut compiled = compile(
+        let compiled = compile(
             &node,
-            fields,
+            self.fields(),
             self.dictionary(),
             options.synonyms.as_deref(),
             searcher,
         )?;
-        let from = options
-            .from
-            .as_deref()
-            .map(|d| parse_day(d, "--from"))
-            .transpose()?;
-        let to = options
-            .to
-            .as_deref()
-            .map(|d| parse_day(d, "--to"))
-            .transpose()?;
-        if let (Some(from), Some(to)) = (from, to)
-            && from > to
+        let day = |day: &Option<String>, flag| day.as_deref().map(|d| parse_day(d, flag));
+        let days = Days {
+            first: day(&options.from, "--from").transpose()?,
+            last: day(&options.to, "--to").transpose()?,
+        };
+        if let (Some(first), Some(last)) = (days.first, days.last)
+            && first > last
         {
             return Err(Error::Usage(format!(
                 "--from {} is after --to {}",
@@ -362,30 +376,12 @@ impl Index {
                 options.to.as_deref().unwrap_or_default()
             )));
         }
-        if from.is_some() || to.is_some() {
-            let bound = |day: Option<DateTime>| match day {
-                Some(day) => Bound::Included(Term::from_field_date(fields.date, day)),
-                None => Bound::Unbounded,
-            };
-            let range = RangeQuery::new(bound(from), bound(to));
-            compiled.query = Box::new(BooleanQuery::new(vec![
-                (Occur::Must, compiled.query),
-                (Occur::Must, Box::new(range)),
-            ]));
-        }
-        Ok(compiled)
+        Ok((compiled, days))
     }
 
     /// Searches the index. See [`crate::query`] for the query syntax.
     pub fn search(&self, query: &str, options: &SearchOptions) -> Result<SearchResults> {
-        let mut hits = self.search_hits(query, options)?;
-        let taken = hits.by_ref().collect::<Result<Vec<Hit>>>()?;
-        Ok(SearchResults {
-            total: hits.total,
-            hits: taken,
-            elapsed: hits.started.elapsed(),
-            expanded: hits.expanded,
-        })
+        self.search_hits(query, options)?.collect_results()
     }
 
     /// Ranks the matches of a query and returns its hits to be read one by one, for writing
@@ -393,8 +389,9 @@ impl Index {
     pub fn search_hits(&self, query: &str, options: &SearchOptions) -> Result<Hits> {
         let started = Instant::now();
         let searcher = self.searcher();
-        let compiled = self.compile(query, options, &searcher)?;
-        let candidates = rank::collect(&searcher, compiled.query.as_ref(), &compiled.signals)?;
+        let (compiled, days) = self.compile(query, options, &searcher)?;
+        let candidates =
+            rank::collect(&searcher, compiled.query.as_ref(), &compiled.signals, days)?;
         let total = candidates.len();
         let order = Order::new(&searcher, candidates, options);
         Ok(Hits {
@@ -404,6 +401,8 @@ impl Index {
             searcher,
             fields: *self.fields(),
             highlights: compiled.highlights,
+            query: compiled.query,
+            days,
             order,
             queue: VecDeque::new(),
             chunk: 0,
@@ -423,8 +422,59 @@ impl Index {
     /// Counts the passages that match, without ranking or reading them.
     pub fn count(&self, query: &str, options: &SearchOptions) -> Result<usize> {
         let searcher = self.searcher();
-        let compiled = self.compile(query, options, &searcher)?;
-        Ok(searcher.search(compiled.query.as_ref(), &Count)?)
+        let (compiled, days) = self.compile(query, options, &searcher)?;
+        let query = compiled.query.as_ref();
+        Ok(match days.is_all() {
+            true => searcher.search(query, &Count)?,
+            false => searcher.search(query, &CountWithin(days))?,
+        })
+    }
+}
+
+/// Counts the matches dated within some days.
+struct CountWithin(Days);
+
+struct SegmentCountWithin {
+    days: Days,
+    dates: Option<Column<DateTime>>,
+    count: usize,
+}
+
+impl Collector for CountWithin {
+    type Fruit = usize;
+    type Child = SegmentCountWithin;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        Ok(SegmentCountWithin {
+            days: self.0,
+            dates: reader.fast_fields().date("date").ok(),
+            count: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, counts: Vec<usize>) -> tantivy::Result<usize> {
+        Ok(counts.into_iter().sum())
+    }
+}
+
+impl SegmentCollector for SegmentCountWithin {
+    type Fruit = usize;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let date = self.dates.as_ref().and_then(|column| column.first(doc));
+        self.count += usize::from(self.days.contain(date));
+    }
+
+    fn harvest(self) -> usize {
+        self.count
     }
 }
 

@@ -200,7 +200,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         }
     }
     let facets = facets
-        .map(|counter| counter.count(&index, query, &options))
+        .map(|counter| counter.count(&index, &hits))
         .transpose()?;
     let summary = hits.summary();
     stdout_result((|| {
@@ -238,11 +238,11 @@ fn batch(
         if query.is_empty() {
             continue;
         }
-        let searched = index.search(query, options).and_then(|results| {
+        let searched = index.search_hits(query, options).and_then(|mut hits| {
             let counted: Option<Facets> = facets
-                .map(|counter| counter.count(index, query, options))
+                .map(|counter| counter.count(index, &hits))
                 .transpose()?;
-            Ok((results, counted))
+            Ok((hits.collect_results()?, counted))
         });
         match searched {
             Ok((results, counted)) => {

@@ -105,8 +105,9 @@ pub(super) async fn search(
     let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let (query, options) = params.options()?;
     let body = blocking(state, move |state| {
-        let results = state.index.search(&query, &options)?;
-        let facets = state.facets.count(&state.index, &query, &options)?;
+        let mut found = state.index.search_hits(&query, &options)?;
+        let facets = state.facets.count(&state.index, &found)?;
+        let results = found.collect_results()?;
         let (hits, summary) = json_objects(&query, &results, None);
         let answer = SearchAnswer {
             hits,
