@@ -1,9 +1,10 @@
 //! Facets: how the passages matching a query spread over years and sources.
 //!
-//! Counts are over every matching passage, not a page of hits, read from fast fields: the
-//! passage's `date`, and its article's source through `article_key` (the source is a fast
-//! field of the article document only, so a map from article key to source is built once per
-//! view of the index and kept while the index does not change).
+//! Counts are over every matching passage, not a page of hits: the matches the search ranked
+//! already (the query is not run again), with the passage's `date` read from its fast field
+//! and its article's source found through the article key (the source is a fast field of the
+//! article document only, so a map from article key to source is built once per view of the
+//! index and kept while the index does not change).
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
@@ -11,12 +12,11 @@ use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
-use tantivy::{DateTime, DocId, Opstamp, Score, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::{DateTime, Opstamp, Searcher};
 
-use crate::dates::{Days, year_of};
+use crate::dates::year_of;
 use crate::error::Result;
 use crate::index::Index;
 use crate::index::schema::KIND_ARTICLE;
@@ -110,16 +110,31 @@ impl FacetCounter {
         Ok(sources)
     }
 
-    /// Counts the passages matching a search by year and by source (all of them, not only
-    /// the hits taken).
+    /// Counts the passages matching a search by year and by source: all of them, not only
+    /// the hits taken.
     pub fn count(&self, index: &Index, hits: &Hits) -> Result<Facets> {
-        let (searcher, query, days) = hits.matches();
+        let (searcher, matches) = hits.matches();
         let sources = self.sources(index, searcher)?;
-        let collector = FacetCollector {
-            sources: Arc::clone(&sources),
-            days,
-        };
-        let tally = searcher.search(query, &collector)?;
+        let mut dates: Option<(u32, Option<Column<DateTime>>)> = None;
+        let (mut by_date, mut by_article) = (Runs::new(), Runs::new());
+        for entry in matches {
+            let segment = entry.address.segment_ord;
+            if dates.as_ref().is_none_or(|(s, _)| *s != segment) {
+                let column = searcher.segment_reader(segment).fast_fields().date("date");
+                dates = Some((segment, column.ok()));
+            }
+            let column = dates.as_ref().and_then(|(_, column)| column.as_ref());
+            by_date.add(column.and_then(|c| c.first(entry.address.doc_id)));
+            by_article.add(entry.article);
+        }
+        let mut tally = Tally::default();
+        for (date, n) in by_date.finish() {
+            *tally.by_year.entry(date.map(year_of)).or_default() += n;
+        }
+        for (article, n) in by_article.finish() {
+            let source = sources.of_article.get(&article).copied();
+            *tally.by_source.entry(source).or_default() += n;
+        }
         Ok(tally.facets(&sources.names))
     }
 }
@@ -171,15 +186,6 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, other: Tally) {
-        for (year, n) in other.by_year {
-            *self.by_year.entry(year).or_default() += n;
-        }
-        for (source, n) in other.by_source {
-            *self.by_source.entry(source).or_default() += n;
-        }
-    }
-
     fn facets(&self, names: &[String]) -> Facets {
         let mut years: Vec<(Option<i64>, usize)> =
             self.by_year.iter().map(|(&y, &n)| (y, n)).collect();
@@ -206,101 +212,5 @@ impl Tally {
             .collect();
         sources.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
         Facets { years, sources }
-    }
-}
-
-struct FacetCollector {
-    sources: Arc<Sources>,
-    days: Days,
-}
-
-struct SegmentFacets {
-    days: Days,
-    dates: Option<Column<DateTime>>,
-    articles: Option<Column<u64>>,
-    sources: Arc<Sources>,
-    /// Values of a block of documents, read together.
-    date_values: Vec<Option<DateTime>>,
-    article_values: Vec<Option<u64>>,
-    by_date: Runs<Option<DateTime>>,
-    by_article: Runs<Option<u64>>,
-}
-
-impl Collector for FacetCollector {
-    type Fruit = Tally;
-    type Child = SegmentFacets;
-
-    fn for_segment(
-        &self,
-        _: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<Self::Child> {
-        let fast = reader.fast_fields();
-        Ok(SegmentFacets {
-            dates: fast.date("date").ok(),
-            articles: fast.u64("article_key").ok(),
-            sources: Arc::clone(&self.sources),
-            days: self.days,
-            date_values: Vec::new(),
-            article_values: Vec::new(),
-            by_date: Runs::new(),
-            by_article: Runs::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Tally>) -> tantivy::Result<Tally> {
-        let mut total = Tally::default();
-        for fruit in fruits {
-            total.add(fruit);
-        }
-        Ok(total)
-    }
-}
-
-/// The first values of `docs` in `column` (none without the column).
-fn first_values<T>(column: Option<&Column<T>>, docs: &[DocId], out: &mut Vec<Option<T>>)
-where
-    T: PartialOrd + Copy + Send + Sync + std::fmt::Debug + 'static,
-{
-    out.clear();
-    out.resize(docs.len(), None);
-    if let Some(column) = column {
-        column.first_vals(docs, out);
-    }
-}
-
-impl SegmentCollector for SegmentFacets {
-    type Fruit = Tally;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        self.collect_block(&[doc]);
-    }
-
-    fn collect_block(&mut self, docs: &[DocId]) {
-        first_values(self.dates.as_ref(), docs, &mut self.date_values);
-        first_values(self.articles.as_ref(), docs, &mut self.article_values);
-        let values = self.date_values.iter().zip(&self.article_values);
-        for (&date, &article) in values {
-            if self.days.contain(date) {
-                self.by_date.add(date);
-                self.by_article.add(article);
-            }
-        }
-    }
-
-    fn harvest(self) -> Tally {
-        let mut tally = Tally::default();
-        for (date, n) in self.by_date.finish() {
-            *tally.by_year.entry(date.map(year_of)).or_default() += n;
-        }
-        for (article, n) in self.by_article.finish() {
-            let source = article.and_then(|key| self.sources.of_article.get(&key).copied());
-            *tally.by_source.entry(source).or_default() += n;
-        }
-        tally
     }
 }

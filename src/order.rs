@@ -28,9 +28,11 @@ pub(crate) struct Entry {
     features: u32,
 }
 
-/// Matches not handed out yet.
+/// Every match; those not handed out yet first.
 pub(crate) struct Order {
-    rest: Vec<Entry>,
+    /// Entries `..rest` have not been handed out; the others have, best last.
+    entries: Vec<Entry>,
+    rest: usize,
     /// The features of every match, when the scores are to be explained; else empty.
     features: Vec<Features>,
     best_bm25: f32,
@@ -57,7 +59,7 @@ impl Order {
             false => Vec::new(),
         };
         let mut dates = DateKeys::new(searcher, options.sort);
-        let rest: Vec<Entry> = candidates
+        let entries: Vec<Entry> = candidates
             .iter()
             .enumerate()
             .map(|(i, c)| Entry {
@@ -70,26 +72,34 @@ impl Order {
             })
             .collect();
         Order {
-            rest,
+            rest: entries.len(),
+            entries,
             features,
             best_bm25,
         }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.rest.is_empty()
+        self.rest == 0
+    }
+
+    /// Every match, in index order until entries are handed out.
+    pub(crate) fn all(&self) -> &[Entry] {
+        &self.entries
     }
 
     /// The next `n` entries (fewer at the end), in order.
     pub(crate) fn take(&mut self, n: usize) -> Vec<Entry> {
-        let at = self.rest.len() - n.min(self.rest.len());
+        let at = self.rest - n.min(self.rest);
+        let rest = &mut self.entries[..self.rest];
         if at > 0 {
             // The best `n` to the end, in linear time.
-            self.rest.select_nth_unstable_by(at, |a, b| before(b, a));
+            rest.select_nth_unstable_by(at, |a, b| before(b, a));
         }
-        let mut next = self.rest.split_off(at);
+        let next = &mut rest[at..];
         next.sort_unstable_by(before);
-        next
+        self.rest = at;
+        next.to_vec()
     }
 
     /// The parts of an entry's score, when they were asked for.

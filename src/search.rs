@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::store::StoreReader;
 use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
@@ -170,9 +169,6 @@ pub struct Hits {
     searcher: Searcher,
     fields: Fields,
     highlights: Highlights,
-    /// What was searched, for counting facets over the same matches.
-    query: Box<dyn Query>,
-    days: Days,
     reprints: Finder,
     /// The matches not taken yet, and those taken in order but not yet looked at.
     order: Order,
@@ -207,9 +203,10 @@ impl Hits {
         })
     }
 
-    /// The searcher, query and days of the search, for counting facets over its matches.
-    pub(crate) fn matches(&self) -> (&Searcher, &dyn Query, Days) {
-        (&self.searcher, self.query.as_ref(), self.days)
+    /// The searcher and every match of the search (in index order until hits are taken), for
+    /// counting facets.
+    pub(crate) fn matches(&self) -> (&Searcher, &[Entry]) {
+        (&self.searcher, self.order.all())
     }
 
     /// The summary of the hits taken so far.
@@ -401,8 +398,6 @@ impl Index {
             searcher,
             fields: *self.fields(),
             highlights: compiled.highlights,
-            query: compiled.query,
-            days,
             order,
             queue: VecDeque::new(),
             chunk: 0,

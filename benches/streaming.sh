@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Streaming and steady latency (a benchmark, not a test): exporting every match of a frequent
+# term with `-n 0`, and warm top-10 latency on the judged queries.
+#
+#   benches/streaming.sh INDEX [BASELINE_GONGHUI]
+#
+# INDEX is a built index (e.g. `gonghui index ../shared/corpus/news.jsonl.zst --index DIR`).
+# For `search 的 --json -n 0` it reports the time to the first hit line and to the end
+# (medians of ROUNDS runs, default 5) and the peak RSS (GNU time); with BASELINE_GONGHUI (another
+# build's binary) the same figures for it, in the same run. Then the warm latency of the
+# judged queries of ../shared/eval in one process (benches/warm_queries.rs). Needs python3 and
+# GNU time (/usr/bin/time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+index=${1:?usage: benches/streaming.sh INDEX [BASELINE_GONGHUI]}
+baseline=${2:-}
+rounds=${ROUNDS:-5}
+for tool in python3 /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "benches/streaming.sh needs $tool" >&2; exit 2; }
+done
+cargo build --release --quiet
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+export_every_match() {
+  local gonghui=$1 label=$2
+  python3 - "$gonghui" "$index" "$rounds" "$label" <<'PY'
+import statistics, subprocess, sys, time
+gonghui, index, rounds, label = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+command = [gonghui, "search", "的", "--json", "-n", "0", "--index", index]
+firsts, totals, lines = [], [], 0
+for _ in range(rounds):
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE)
+    process.stdout.readline()
+    firsts.append(time.perf_counter() - started)
+    lines = 1 + sum(1 for _ in process.stdout)
+    process.wait()
+    totals.append(time.perf_counter() - started)
+print(f"{label}: {lines - 1} hits, first hit {statistics.median(firsts) * 1000:.0f} ms, "
+      f"all {statistics.median(totals):.2f} s (medians of {rounds})")
+PY
+  /usr/bin/time -f "%M" "$gonghui" search 的 --json -n 0 --index "$index" 2> "$work/rss" > /dev/null
+  echo "$label: peak RSS $(( $(tail -1 "$work/rss") / 1024 )) MiB"
+}
+
+echo "== search 的 --json -n 0 (every match, streamed)"
+export_every_match target/release/gonghui "this build"
+if [ -n "$baseline" ]; then
+  export_every_match "$baseline" "baseline"
+fi
+
+echo "== warm top-10 with highlights, judged queries"
+cut -f2 ../shared/eval/queries.tsv > "$work/judged.txt"
+cargo bench --quiet --bench warm_queries -- "$index" "$work/judged.txt"
