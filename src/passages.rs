@@ -58,8 +58,7 @@ const TRAILER_MARKERS: &[&str] = &[
 const HEADING_MAX_CHARS: usize = 40;
 
 /// Longest passage, in characters: a longer paragraph is split into parts. Two thousand
-/// characters are a long news paragraph (a screen of text); fewer than 0.1% of the paragraphs
-/// of the news corpus are longer.
+/// characters are a screen of text; 2 of the 403,067 body lines of the news corpus are longer.
 pub const MAX_PASSAGE_CHARS: usize = 2_000;
 
 /// Characters of the next part of a split paragraph that a part is indexed with after its own
