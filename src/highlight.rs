@@ -8,6 +8,7 @@
 
 use crate::analysis::grams::Haystack;
 use crate::analysis::normalize;
+use crate::passages::sentence_breaks;
 use crate::query::build::TermNeedles;
 
 /// A half-open range of character offsets.
@@ -38,6 +39,22 @@ pub fn spans(text: &str, terms: &[TermNeedles]) -> Vec<Span> {
     merge(found)
 }
 
+/// The spans of `terms` in `text` read on into `continuation`, the start of the next part of
+/// a split paragraph that the index holds with it (see [`crate::passages::continuations`]):
+/// an occurrence that runs on into the next part is highlighted up to the end of `text`, and
+/// one wholly in the continuation (shown with the next part) not at all.
+pub fn spans_continued(text: &str, continuation: &str, terms: &[TermNeedles]) -> Vec<Span> {
+    if continuation.is_empty() {
+        return spans(text, terms);
+    }
+    let len = text.chars().count();
+    spans(&format!("{text}{continuation}"), terms)
+        .into_iter()
+        .filter(|&(start, _)| start < len)
+        .map(|(start, end)| (start, end.min(len)))
+        .collect()
+}
+
 /// Sorts spans and merges those that overlap or touch.
 pub fn merge(mut spans: Vec<Span>) -> Vec<Span> {
     spans.sort_unstable();
@@ -51,11 +68,6 @@ pub fn merge(mut spans: Vec<Span>) -> Vec<Span> {
     merged
 }
 
-/// Characters that end a sentence, where a long passage may be cut.
-fn ends_sentence(c: char) -> bool {
-    matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';')
-}
-
 /// The part of a passage to show: `(start, end)` in characters, at most `max_chars` long when
 /// the passage is longer, made of the whole sentences around the best matches where they fit.
 pub fn window(text: &str, spans: &[Span], max_chars: usize) -> Span {
@@ -66,17 +78,9 @@ pub fn window(text: &str, spans: &[Span], max_chars: usize) -> Span {
     }
     let mut sentences = Vec::new();
     let mut start = 0;
-    let mut i = 0;
-    while i < len {
-        i += 1;
-        if ends_sentence(chars[i - 1]) {
-            // A closing quote or bracket after the stop belongs to the sentence.
-            while i < len && "”’」』）)】".contains(chars[i]) {
-                i += 1;
-            }
-            sentences.push((start, i));
-            start = i;
-        }
+    for end in sentence_breaks(&chars) {
+        sentences.push((start, end));
+        start = end;
     }
     if start < len {
         sentences.push((start, len));

@@ -135,11 +135,11 @@ impl TextPrinter {
                 dim,
             )?;
         }
-        writeln!(
-            out,
-            " · para {} · score {:.2}{reset}",
-            hit.passage.para, hit.score
-        )?;
+        write!(out, " · para {}", hit.passage.para)?;
+        if hit.passage.part > 0 {
+            write!(out, " part {}", hit.passage.part)?;
+        }
+        writeln!(out, " · score {:.2}{reset}", hit.score)?;
         if let Some(explain) = &hit.explain {
             writeln!(out, "   {dim}{}{reset}", explain_line(explain))?;
         }

@@ -92,6 +92,9 @@ pub struct ArticleInfo {
 pub struct PassageInfo {
     /// Paragraph number in the article, from 1.
     pub para: u64,
+    /// 0 for a whole paragraph; from 1, the part of a paragraph split for its length.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub part: u64,
     pub section: String,
     pub text: String,
 }
@@ -473,6 +476,10 @@ impl SegmentCollector for SegmentCountWithin {
     }
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
     doc.get_first(field)
         .and_then(|v| v.as_str().map(str::to_string))
@@ -481,12 +488,13 @@ fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
 
 fn hit(doc: &TantivyDocument, f: &Fields, rank: usize, score: f32, needles: &Highlights) -> Hit {
     let text = text_of(doc, f.text.stored);
+    let continuation = text_of(doc, f.continuation);
     let section = text_of(doc, f.section.stored);
     let title = text_of(doc, f.title.stored);
     Hit {
         rank,
         score,
-        highlights: highlight::spans(&text, &needles.text),
+        highlights: highlight::spans_continued(&text, &continuation, &needles.text),
         section_highlights: highlight::spans(&section, &needles.text),
         title_highlights: highlight::spans(&title, &needles.title),
         explain: None,
@@ -501,6 +509,7 @@ fn hit(doc: &TantivyDocument, f: &Fields, rank: usize, score: f32, needles: &Hig
         },
         passage: PassageInfo {
             para: doc.get_first(f.para).and_then(|v| v.as_u64()).unwrap_or(0),
+            part: doc.get_first(f.part).and_then(|v| v.as_u64()).unwrap_or(0),
             section,
             text,
         },

@@ -7,6 +7,7 @@
 
 use gonghui::articles::{jsonl, page};
 use gonghui::files::decode;
+use gonghui::passages::MAX_PASSAGE_CHARS;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -75,9 +76,16 @@ fn the_page_parser_takes_any_bytes() {
 
 fn check_page(text: &str) -> Result<(), TestCaseError> {
     let article = page::parse(text, "fuzz.txt");
-    for (i, passage) in article.passages.iter().enumerate() {
-        prop_assert_eq!(passage.para, i + 1);
+    // Paragraphs are numbered from 1, and the parts of a split one from 1 within it.
+    let mut previous = (0, 0);
+    for passage in &article.passages {
+        let (para, part) = (passage.para, passage.part);
+        let next_paragraph = para == previous.0 + 1 && part <= 1;
+        let next_part = para == previous.0 && previous.1 > 0 && part == previous.1 + 1;
+        prop_assert!(next_paragraph || next_part);
         prop_assert!(!passage.text.trim().is_empty());
+        prop_assert!(passage.text.chars().count() <= MAX_PASSAGE_CHARS);
+        previous = (para, part);
     }
     Ok(())
 }

@@ -19,9 +19,9 @@ fn run(index: &Path, paths: &[PathBuf], prune: bool) -> IndexReport {
     index_paths(index, paths, &options).unwrap()
 }
 
-/// Every passage as (article id, paragraph number), through a query that excludes a character
+/// Every passage as (article id, paragraph, part), through a query that excludes a character
 /// no passage has.
-fn passages(index: &Path) -> Vec<(String, u64)> {
+fn passages(index: &Path) -> Vec<(String, u64, u64)> {
     let index = Index::open(index).unwrap();
     let all = SearchOptions {
         limit: 0,
@@ -33,11 +33,11 @@ fn passages(index: &Path) -> Vec<(String, u64)> {
     results
         .hits
         .into_iter()
-        .map(|h| (h.article.id, h.passage.para))
+        .map(|h| (h.article.id, h.passage.para, h.passage.part))
         .collect()
 }
 
-fn assert_no_duplicates(list: &[(String, u64)]) {
+fn assert_no_duplicates(list: &[(String, u64, u64)]) {
     let unique: BTreeSet<_> = list.iter().collect();
     assert_eq!(unique.len(), list.len(), "duplicate passages");
 }
@@ -109,9 +109,9 @@ fn reindexing_adds_nothing_then_changes_replace_and_prune_removes() {
     assert_eq!(pruned.files_pruned, 1);
     let after_prune = passages(&index);
     let id = touched.display().to_string();
-    assert!(after_prune.iter().all(|(article, _)| *article != id));
+    assert!(after_prune.iter().all(|(article, _, _)| *article != id));
     assert_eq!(
-        after_prune.len() + after_change.iter().filter(|(a, _)| *a == id).count(),
+        after_prune.len() + after_change.iter().filter(|(a, _, _)| *a == id).count(),
         after_change.len()
     );
 }

@@ -1,7 +1,8 @@
 //! Nothing is lost between the input and the index: every body line of every article is in a
 //! passage's text or section heading of that article, except the lines the clean-up drops on
-//! purpose, which the article lists with their reason. Checked over the whole corpus, without
-//! indexing (no jieba), so that it stays quick in a debug build.
+//! purpose, which the article lists with their reason; and a paragraph split for its length is
+//! its parts, concatenated. Checked over the whole corpus, without indexing (no jieba), so
+//! that it stays quick in a debug build.
 
 mod common;
 
@@ -9,6 +10,7 @@ use std::io::BufRead;
 use std::path::Path;
 
 use gonghui::articles::jsonl;
+use gonghui::passages::MAX_PASSAGE_CHARS;
 
 /// What a corpus file came to.
 #[derive(Default)]
@@ -38,10 +40,14 @@ fn tally(path: &Path) -> Tally {
         tally.articles += 1;
         let mut haystack = String::new();
         for passage in &article.passages {
+            // The parts of a paragraph split for its length follow each other: together they
+            // are the paragraph.
+            if passage.part <= 1 {
+                haystack.push('\n');
+                haystack.push_str(&without_whitespace(&passage.section));
+                haystack.push('\n');
+            }
             haystack.push_str(&without_whitespace(&passage.text));
-            haystack.push('\n');
-            haystack.push_str(&without_whitespace(&passage.section));
-            haystack.push('\n');
         }
         for (i, body_line) in body.split('\n').enumerate() {
             let needle = without_whitespace(body_line);
@@ -94,4 +100,34 @@ fn no_web_page_line_is_lost_but_the_trailers() {
     let tally = tally(&web);
     assert!(tally.articles > 7_000);
     assert_eq!(tally.lost.len(), 0);
+}
+
+#[test]
+fn news_bodies_without_line_breaks_are_their_parts() {
+    let Some(news) = common::shared("news.jsonl.zst") else {
+        return;
+    };
+    let file = std::fs::File::open(news).unwrap();
+    let reader = std::io::BufReader::new(zstd::stream::read::Decoder::new(file).unwrap());
+    let mut split = 0;
+    for (number, line) in reader.lines().enumerate() {
+        let mut record: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+        let body = record["body"].as_str().unwrap().replace('\n', "");
+        record["body"] = body.clone().into();
+        let Ok(article) = jsonl::parse(&record.to_string(), "news", number + 1) else {
+            continue;
+        };
+        if article.passages.len() < 2 {
+            continue;
+        }
+        split += 1;
+        let texts: Vec<&str> = article.passages.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts.concat(), body.trim(), "{}", article.id);
+        for (i, passage) in article.passages.iter().enumerate() {
+            assert_eq!((passage.para, passage.part), (1, i + 1));
+            assert!(passage.text.chars().count() <= MAX_PASSAGE_CHARS);
+        }
+    }
+    eprintln!("{split} bodies without line breaks were split");
+    assert!(split > 100, "{split} bodies were split");
 }

@@ -39,6 +39,10 @@ pub struct Fields {
     pub text_words: Field,
     pub section: TextField,
     pub para: Field,
+    /// Passages: the part of a paragraph split for its length (0 for a whole one), and the
+    /// start of the next part, indexed with this one (see [`crate::passages::continuations`]).
+    pub part: Field,
+    pub continuation: Field,
     /// Passages: length in characters and enumeration marks (see [`crate::analysis::shape`]),
     /// packed by [`shape_value`] for ranking; 0 on other documents, so that the column has a
     /// value for every document and is read without a lookup.
@@ -158,6 +162,8 @@ impl Fields {
             text_words: b.add_text_field("text_words", analyzed(WORDS, IndexRecordOption::Basic)),
             section,
             para: b.add_u64_field("para", STORED),
+            part: b.add_u64_field("part", STORED),
+            continuation: b.add_text_field("continuation", STORED),
             shape: b.add_u64_field("shape", FAST),
             date: b.add_date_field(
                 "date",

@@ -501,11 +501,18 @@ impl Indexer {
         }
         self.writer.add_document(doc)?;
 
-        for (passage, text) in article.passages.iter().zip(texts) {
+        let continuations = crate::passages::continuations(&article.passages);
+        for ((passage, mut text), continuation) in
+            article.passages.iter().zip(texts).zip(continuations)
+        {
             let mut doc = TantivyDocument::new();
             add_keys(&mut doc, KIND_PASSAGE);
             add_metadata(&mut doc);
             doc.add_text(f.text.stored, &passage.text);
+            if !continuation.is_empty() {
+                doc.add_text(f.continuation, continuation);
+                text.push_str(&normalize(continuation));
+            }
             doc.add_text(f.text_words, &text);
             doc.add_text(f.text.grams, text);
             if !passage.section.is_empty() {
@@ -513,6 +520,9 @@ impl Indexer {
                 doc.add_text(f.section.grams, normalize(&passage.section));
             }
             doc.add_u64(f.para, passage.para as u64);
+            if passage.part > 0 {
+                doc.add_u64(f.part, passage.part as u64);
+            }
             doc.add_u64(
                 f.shape,
                 shape_value(

@@ -62,7 +62,8 @@ function hitItem(hit) {
   if (article.source) meta.append(el("span", { class: "source" }, article.source));
   if (article.date) meta.append(el("time", { datetime: article.date }, article.date));
   if (passage.section) meta.append(el("span", { class: "section" }, passage.section));
-  meta.append(el("span", { class: "para" }, "第 " + passage.para + " 段"));
+  const part = passage.part ? "（之 " + passage.part + "）" : "";
+  meta.append(el("span", { class: "para" }, "第 " + passage.para + " 段" + part));
   const text = el("p", { class: "text" }, marked(passage.text, hit.highlights));
   return el("li", { class: "hit", value: String(hit.rank) }, heading, meta, text);
 }
