@@ -32,13 +32,15 @@
 //! so ranking costs one pass over the matches.
 
 use serde::Serialize;
+use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{EnableScoring, Query, Scorer, Weight};
-use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
 
 use crate::dates::Days;
 use crate::error::Result;
 use crate::index::schema::{PerArticle, shape_parts};
-use crate::query::build::Signals;
+use crate::query::build::{Nested, Signals};
 
 const AS_TYPED: f32 = 100.0;
 const WHOLE_WORDS: f32 = 8.0;
@@ -216,6 +218,7 @@ struct TermWeights {
     /// Per form, its words.
     words: Vec<Vec<Box<dyn Weight>>>,
     section: Box<dyn Weight>,
+    nested: Option<Nested>,
 }
 
 /// The presence weights of the signals, built once per query.
@@ -257,6 +260,7 @@ impl SignalWeights {
                     .map(|form| presence_weights(form, searcher))
                     .collect::<Result<_>>()?,
                 section: presence_weight(term.section.as_ref(), searcher)?,
+                nested: term.nested.clone(),
             });
         }
         Ok(SignalWeights {
@@ -266,12 +270,86 @@ impl SignalWeights {
     }
 }
 
+/// A [`Nested`] term's grams in one segment, with their positions.
+struct NestedPostings {
+    typed: Vec<(i64, SegmentPostings)>,
+    longer: Vec<Vec<(i64, SegmentPostings)>>,
+}
+
+impl NestedPostings {
+    /// `None` when the segment has no passage with the typed form inside a longer one.
+    fn open(nested: &Nested, reader: &SegmentReader) -> Result<Option<NestedPostings>> {
+        let open = |grams: &[(i64, Term)]| -> Result<Option<Vec<(i64, SegmentPostings)>>> {
+            let mut postings = Vec::with_capacity(grams.len());
+            for (offset, term) in grams {
+                let index = reader.inverted_index(term.field())?;
+                let read = index.read_postings(term, IndexRecordOption::WithFreqsAndPositions);
+                match read.map_err(tantivy::TantivyError::from)? {
+                    Some(gram) => postings.push((*offset, gram)),
+                    None => return Ok(None),
+                }
+            }
+            Ok(Some(postings))
+        };
+        let Some(typed) = open(&nested.typed)? else {
+            return Ok(None);
+        };
+        let mut longer = Vec::new();
+        for form in &nested.longer {
+            longer.extend(open(form)?);
+        }
+        Ok((!longer.is_empty()).then_some(NestedPostings { typed, longer }))
+    }
+
+    /// Whether the typed form is in the text of `doc`, and only inside longer forms.
+    fn only_inside_longer(&mut self, doc: DocId) -> bool {
+        let typed = starts(&mut self.typed, doc);
+        if typed.is_empty() {
+            return false;
+        }
+        let longer: Vec<Vec<i64>> = self.longer.iter_mut().map(|f| starts(f, doc)).collect();
+        typed
+            .iter()
+            .all(|start| longer.iter().any(|l| l.binary_search(start).is_ok()))
+    }
+}
+
+/// Where in `doc` a string whose grams are at `grams` offsets starts (by its first gram's
+/// place), in order.
+fn starts(grams: &mut [(i64, SegmentPostings)], doc: DocId) -> Vec<i64> {
+    let mut places: Vec<(i64, Vec<u32>)> = Vec::with_capacity(grams.len());
+    for (offset, postings) in grams.iter_mut() {
+        if postings.doc() < doc {
+            postings.seek(doc);
+        }
+        if postings.doc() != doc {
+            return Vec::new();
+        }
+        let mut positions = Vec::new();
+        postings.positions(&mut positions);
+        places.push((*offset, positions));
+    }
+    let Some(((first_offset, first), others)) = places.split_first() else {
+        return Vec::new();
+    };
+    first
+        .iter()
+        .map(|&position| i64::from(position) - first_offset)
+        .filter(|start| {
+            others.iter().all(|(offset, positions)| {
+                u32::try_from(start + offset).is_ok_and(|p| positions.binary_search(&p).is_ok())
+            })
+        })
+        .collect()
+}
+
 /// One term's signals on the documents of a segment.
 struct TermPresence {
     literal: Option<Presence>,
     synonym: Option<Presence>,
     words: Vec<Vec<Presence>>,
     section: Presence,
+    nested: Option<NestedPostings>,
 }
 
 impl TermPresence {
@@ -287,7 +365,20 @@ impl TermPresence {
                 .map(|form| form.iter().map(|w| presence(w.as_ref())).collect())
                 .collect::<Result<_>>()?,
             section: presence(weights.section.as_ref())?,
+            nested: match &weights.nested {
+                Some(nested) => NestedPostings::open(nested, reader)?,
+                None => None,
+            },
         })
+    }
+
+    /// Whether the term is in `doc` as typed, not only inside a longer form of its group.
+    fn as_typed(&mut self, doc: DocId) -> bool {
+        self.literal.as_mut().is_none_or(|p| p.at(doc))
+            && !self
+                .nested
+                .as_mut()
+                .is_some_and(|n| n.only_inside_longer(doc))
     }
 
     /// The share of the words of the form that has most of its words as words of `doc`, or
@@ -391,7 +482,7 @@ fn collect_segment(
             for term in &mut terms {
                 // A term that is one word, without synonyms, is there as typed wherever the
                 // passage matches.
-                if term.literal.as_mut().is_none_or(|p| p.at(doc)) {
+                if term.as_typed(doc) {
                     typed += 1;
                 } else if term.synonym.as_mut().is_some_and(|p| p.at(doc)) {
                     other_form += 1;

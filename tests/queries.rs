@@ -221,6 +221,28 @@ fn synonyms_find_every_name_the_typed_one_first() {
     assert!(typed_only.expanded.is_empty());
     assert_eq!(typed_only.total, 2);
     assert_eq!(ids(&index, "\"全总\"").len(), 2);
+
+    // 中华全国总工会 holds 全国总工会 but is a form of its own: where only the long name is
+    // written, the name typed is there as a synonym, after the passage that writes it.
+    let explained = SearchOptions {
+        explain: true,
+        ..all.clone()
+    };
+    let results = index.search("全国总工会", &explained).unwrap();
+    assert_eq!(results.total, 4);
+    assert_eq!(results.hits[0].article.id, "a0");
+    for hit in &results.hits[1..] {
+        let parts = hit.explain.unwrap();
+        assert_eq!(parts.as_typed.points, 0.0, "{}", hit.passage.text);
+        assert!(parts.synonym.points > 0.0, "{}", hit.passage.text);
+    }
+    let long_name = results.hits.iter().find(|h| h.article.id == "a2").unwrap();
+    let text: Vec<char> = long_name.passage.text.chars().collect();
+    let (start, end) = long_name.highlights[0];
+    assert_eq!(
+        text[start..end].iter().collect::<String>(),
+        "中华全国总工会"
+    );
 }
 
 #[test]

@@ -67,6 +67,18 @@ pub struct TermSignals {
     pub title_articles: ArticleKeys,
     /// The term's first gram in the passage text, to measure how near the terms stand.
     first_gram: Option<Term>,
+    /// When the form typed is part of longer forms of its group.
+    pub nested: Option<Nested>,
+}
+
+/// A term typed in a form that is part of longer forms of its group (全国总工会 in
+/// 中华全国总工会): where every occurrence of the typed form is inside a longer one, the passage
+/// has the term not as typed but as that synonym. The grams of the typed form in the passage
+/// text, and those of each longer form, at offsets from where the typed form starts.
+#[derive(Debug, Clone)]
+pub struct Nested {
+    pub typed: Vec<(i64, Term)>,
+    pub longer: Vec<Vec<(i64, Term)>>,
 }
 
 /// The ranking signals of a query's positive terms of the passage text.
@@ -427,6 +439,7 @@ impl Builder<'_> {
             self.contains_all(&words.iter().collect::<Vec<_>>(), scope)?
         };
         Ok(Some(Form {
+            text: normalized.to_string(),
             whole,
             words,
             word_texts: cut.into_iter().map(str::to_string).collect(),
@@ -481,6 +494,7 @@ impl Builder<'_> {
             Cover::Han(_) => None,
         };
         Ok(TermSignals {
+            nested: self.nested(forms),
             literal,
             synonym: (!synonyms.is_empty()).then(|| any(synonyms)),
             words,
@@ -489,10 +503,40 @@ impl Builder<'_> {
             first_gram,
         })
     }
+
+    /// The longer forms of a term's group that hold the form typed, all of Han characters.
+    fn nested(&self, forms: &[Form]) -> Option<Nested> {
+        let grams = |form: &Form, shift: usize| match form.whole.cover() {
+            Cover::Grams { grams, loose } if loose.is_empty() && form.text.chars().all(is_han) => {
+                let at = |offset: usize| offset as i64 - shift as i64;
+                let term = |gram: &str| Term::from_field_text(self.fields.text.grams, gram);
+                Some(grams.iter().map(|(o, g)| (at(*o), term(g))).collect())
+            }
+            _ => None,
+        };
+        let (typed, others) = forms.split_first()?;
+        let longer: Vec<Vec<(i64, Term)>> = others
+            .iter()
+            .filter(|form| form.text.len() > typed.text.len())
+            .filter_map(|form| {
+                let byte = form.text.find(&typed.text)?;
+                grams(form, form.text[..byte].chars().count())
+            })
+            .collect();
+        if longer.is_empty() {
+            return None;
+        }
+        Some(Nested {
+            typed: grams(typed, 0)?,
+            longer,
+        })
+    }
 }
 
 /// One form of a term: as typed, or one of its synonyms.
 struct Form {
+    /// The form, normalised.
+    text: String,
     whole: Needle,
     /// The pieces that must each occur (more than one when the form is cut into words).
     words: Vec<Needle>,
