@@ -53,6 +53,7 @@ pub mod reprints;
 pub mod search;
 pub mod serve;
 pub mod stats;
+mod store;
 
 pub use error::{Error, Result};
 pub use index::Index;

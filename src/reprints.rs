@@ -33,6 +33,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::error::Result;
 use crate::index::Index;
 use crate::index::schema::{Fields, PerArticle};
+use crate::store::BulkStores;
 
 /// Characters per shingle. Measured on the news corpus, longer shingles set templated
 /// stories further apart than they set edited copies (an edit changes only the shingles
@@ -392,6 +393,8 @@ pub(crate) struct Finder {
     stories: HashMap<u64, Vec<(u64, Reprint)>>,
     /// Per story, the article shown (stories are article keys, hashes already).
     shown: PerArticle<u64>,
+    /// Reads articles when many hits are read (see [`BulkStores`]).
+    bulk: Option<BulkStores>,
 }
 
 impl Finder {
@@ -410,6 +413,7 @@ impl Finder {
             columns,
             stories: HashMap::new(),
             shown: PerArticle::default(),
+            bulk: None,
         }
     }
 
@@ -432,7 +436,10 @@ impl Finder {
                 let Some((key, _)) = self.keys(address) else {
                     continue;
                 };
-                let doc: TantivyDocument = self.searcher.doc(address)?;
+                let doc: TantivyDocument = match &mut self.bulk {
+                    Some(bulk) => bulk.doc(&self.searcher, address)?,
+                    None => self.searcher.doc(address)?,
+                };
                 articles.push((
                     key,
                     Reprint {
@@ -449,6 +456,13 @@ impl Finder {
             self.stories.insert(story, articles);
         }
         Ok(&self.stories[&story])
+    }
+
+    /// Reads articles as `bulk` does from now on.
+    pub(crate) fn read_in_bulk(&mut self, bulk: &BulkStores) {
+        if self.bulk.is_none() {
+            self.bulk = Some(bulk.clone());
+        }
     }
 
     /// The other copies of the article of the document at `address`, oldest first.

@@ -8,7 +8,6 @@ use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::schema::Value;
-use tantivy::store::StoreReader;
 use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
 
 use crate::dates::Days;
@@ -21,6 +20,7 @@ use crate::query::build::{Compiled, Highlights, compile};
 use crate::query::synonyms::Synonyms;
 use crate::rank::{self, Explanation};
 use crate::reprints::{Finder, Reprint};
+use crate::store::BulkStores;
 
 /// Order of the hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -187,10 +187,8 @@ pub struct Hits {
     returned: usize,
     ready: VecDeque<Hit>,
     batch: usize,
-    /// Per segment, a store reader that caches only the block being read, for batches
-    /// beyond the first: read in index order they need no more, and the searcher's own
-    /// readers (which cache blocks across queries) would hold a hundred blocks per segment.
-    batch_stores: Vec<Option<StoreReader>>,
+    /// Reads the documents of batches beyond the first.
+    bulk: BulkStores,
     started: Instant,
 }
 
@@ -291,20 +289,8 @@ impl Hits {
             let doc: TantivyDocument = if first_batch {
                 self.searcher.doc(address)?
             } else {
-                let segment = address.segment_ord as usize;
-                if self.batch_stores.len() <= segment {
-                    self.batch_stores.resize_with(segment + 1, || None);
-                }
-                let store = match &mut self.batch_stores[segment] {
-                    Some(store) => store,
-                    empty => empty.insert(
-                        self.searcher
-                            .segment_reader(address.segment_ord)
-                            .get_store_reader(1)
-                            .map_err(tantivy::TantivyError::from)?,
-                    ),
-                };
-                store.get(address.doc_id)?
+                self.reprints.read_in_bulk(&self.bulk);
+                self.bulk.doc(&self.searcher, address)?
             };
             let mut hit = hit(
                 &doc,
@@ -412,7 +398,7 @@ impl Index {
             returned: 0,
             ready: VecDeque::new(),
             batch: FIRST_BATCH,
-            batch_stores: Vec::new(),
+            bulk: BulkStores::new(self.dir()),
             started,
         })
     }
