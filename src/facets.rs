@@ -12,14 +12,14 @@ use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
-use tantivy::{DateTime, Opstamp, Searcher};
+use tantivy::{Opstamp, Searcher};
 
 use crate::dates::year_of;
 use crate::error::Result;
 use crate::index::Index;
 use crate::index::schema::KIND_ARTICLE;
+use crate::order::Dates;
 use crate::search::Hits;
 
 /// Matching passages with one value of a facet. The key `""` counts the passages without a
@@ -115,16 +115,10 @@ impl FacetCounter {
     pub fn count(&self, index: &Index, hits: &Hits) -> Result<Facets> {
         let (searcher, matches) = hits.matches();
         let sources = self.sources(index, searcher)?;
-        let mut dates: Option<(u32, Option<Column<DateTime>>)> = None;
+        let mut dates = Dates::new(searcher);
         let (mut by_date, mut by_article) = (Runs::new(), Runs::new());
         for entry in matches {
-            let segment = entry.address.segment_ord;
-            if dates.as_ref().is_none_or(|(s, _)| *s != segment) {
-                let column = searcher.segment_reader(segment).fast_fields().date("date");
-                dates = Some((segment, column.ok()));
-            }
-            let column = dates.as_ref().and_then(|(_, column)| column.as_ref());
-            by_date.add(column.and_then(|c| c.first(entry.address.doc_id)));
+            by_date.add(dates.of(entry.address));
             by_article.add(entry.article);
         }
         let mut tally = Tally::default();

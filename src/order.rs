@@ -6,7 +6,8 @@
 //! sorts only those: the first page costs one pass, and writing every match costs a few passes
 //! more than one sort.
 
-use tantivy::{DocAddress, Searcher};
+use tantivy::columnar::Column;
+use tantivy::{DateTime, DocAddress, Searcher};
 
 use std::collections::VecDeque;
 
@@ -58,12 +59,12 @@ impl Order {
             true => candidates.iter().map(|c| c.features).collect(),
             false => Vec::new(),
         };
-        let mut dates = DateKeys::new(searcher, options.sort);
+        let mut dates = Dates::new(searcher);
         let entries: Vec<Entry> = candidates
             .iter()
             .enumerate()
             .map(|(i, c)| Entry {
-                key: dates.key(c.address),
+                key: order_key(&mut dates, options.sort, c.address),
                 score: c.score,
                 address: c.address,
                 article: c.article,
@@ -156,45 +157,43 @@ impl PerArticle {
     }
 }
 
-/// The order key of a match's date: undated passages come last either way.
-struct DateKeys<'s> {
+/// The dates of matches that come segment by segment, the column of the segment read last
+/// kept open.
+pub(crate) struct Dates<'s> {
     searcher: &'s Searcher,
-    sort: Sort,
-    /// The date column of the segment read last (matches come segment by segment).
-    column: Option<(u32, Option<tantivy::columnar::Column<tantivy::DateTime>>)>,
+    column: Option<(u32, Option<Column<DateTime>>)>,
 }
 
-impl<'s> DateKeys<'s> {
-    fn new(searcher: &'s Searcher, sort: Sort) -> Self {
-        DateKeys {
+impl<'s> Dates<'s> {
+    pub(crate) fn new(searcher: &'s Searcher) -> Self {
+        Dates {
             searcher,
-            sort,
             column: None,
         }
     }
 
-    fn key(&mut self, address: DocAddress) -> i64 {
-        if self.sort == Sort::Score {
-            return 0;
+    pub(crate) fn of(&mut self, address: DocAddress) -> Option<DateTime> {
+        let segment = address.segment_ord;
+        if self.column.as_ref().is_none_or(|(s, _)| *s != segment) {
+            let column = self
+                .searcher
+                .segment_reader(segment)
+                .fast_fields()
+                .date("date");
+            self.column = Some((segment, column.ok()));
         }
-        if self
-            .column
-            .as_ref()
-            .is_none_or(|(s, _)| *s != address.segment_ord)
-        {
-            let reader = self.searcher.segment_reader(address.segment_ord);
-            let column = reader.fast_fields().date("date").ok();
-            self.column = Some((address.segment_ord, column));
-        }
-        let day = self
-            .column
-            .as_ref()
-            .and_then(|(_, column)| column.as_ref()?.first(address.doc_id))
-            .map(|day| day.into_timestamp_micros());
-        match (day, self.sort) {
-            (None, _) => i64::MAX,
-            (Some(day), Sort::DateDesc) => day.saturating_neg(),
-            (Some(day), _) => day,
-        }
+        self.column.as_ref()?.1.as_ref()?.first(address.doc_id)
+    }
+}
+
+/// The order key of a match: 0 by score; by date its day, undated passages last either way.
+fn order_key(dates: &mut Dates, sort: Sort, address: DocAddress) -> i64 {
+    if sort == Sort::Score {
+        return 0;
+    }
+    match (dates.of(address).map(DateTime::into_timestamp_micros), sort) {
+        (None, _) => i64::MAX,
+        (Some(day), Sort::DateDesc) => day.saturating_neg(),
+        (Some(day), _) => day,
     }
 }

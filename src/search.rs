@@ -283,13 +283,15 @@ impl Hits {
         let mut batch: Vec<(usize, Entry)> = self.next_batch().into_iter().enumerate().collect();
         self.batch = (self.batch * 4).min(MAX_BATCH);
         batch.sort_unstable_by_key(|(_, entry)| entry.address);
+        if !first_batch {
+            self.reprints.read_in_bulk(&self.bulk);
+        }
         let mut read: Vec<(usize, Hit)> = Vec::with_capacity(batch.len());
         for (position, entry) in batch {
             let address = entry.address;
             let doc: TantivyDocument = if first_batch {
                 self.searcher.doc(address)?
             } else {
-                self.reprints.read_in_bulk(&self.bulk);
                 self.bulk.doc(&self.searcher, address)?
             };
             let mut hit = hit(
