@@ -522,7 +522,7 @@ impl Indexer {
         let signature_bytes = signature.as_ref().map(Signature::to_bytes);
         let date = crate::dates::to_datetime(&article.date);
         let day = date.map(crate::reprints::day_of);
-        let story = self.stories.assign(&article.id, signature, day);
+        let story = self.stories.assign(&article.id, signature, day)?;
         let f = &self.fields;
         let article_key = super::schema::article_key(&article.id);
         let seen_id = !self.added_ids.insert(article_key);

@@ -23,7 +23,11 @@
 //! reprint that arrives later joins its story, and an article that is removed (pruned, or
 //! replaced by another text) simply leaves it, while its copies stay together.
 
-use std::collections::{HashMap, HashSet};
+mod stories;
+
+use std::collections::HashMap;
+
+pub(crate) use stories::Stories;
 
 use serde::Serialize;
 use tantivy::columnar::Column;
@@ -115,6 +119,9 @@ fn containment(jaccard: f64, a: u32, b: u32) -> f64 {
 }
 
 impl Signature {
+    /// Length of the stored form ([`Signature::to_bytes`]).
+    pub const BYTES: usize = BINS * 2 + 16 + 4;
+
     /// The signature of a body from its paragraphs normalised (as by
     /// [`crate::analysis::normalize()`], which indexing does anyway), or `None` when it has no
     /// letter or digit. A body shorter than a shingle is one shingle.
@@ -186,7 +193,7 @@ impl Signature {
 
     /// A stored signature; `None` when the bytes are not one.
     pub fn from_bytes(bytes: &[u8]) -> Option<Signature> {
-        if bytes.len() != BINS * 2 + 16 + 4 {
+        if bytes.len() != Signature::BYTES {
             return None;
         }
         let (bin_bytes, rest) = bytes.split_at(BINS * 2);
@@ -249,105 +256,6 @@ pub struct Reprint {
     pub source: String,
     pub date: String,
     pub title: String,
-}
-
-/// The stories of the articles in an index, to give each new article its story.
-pub(crate) struct Stories {
-    /// Signature, story and day (days since 1970) of each article met, in the order met.
-    articles: Vec<(Signature, u64, Option<i64>)>,
-    /// For each band key, the last article met with it: one member of a story is enough to
-    /// join it, and a map to one index keeps the memory small.
-    /// Keys are cut to 32 bits, which halves the map (a rare collision changes only which
-    /// article a band points to).
-    by_band: HashMap<u32, u32>,
-}
-
-impl Stories {
-    /// The stories of the articles in the index.
-    pub(crate) fn load(index: &Index) -> Result<Stories> {
-        let mut stories = Stories {
-            articles: Vec::new(),
-            by_band: HashMap::new(),
-        };
-        let searcher = index.searcher();
-        for reader in searcher.segment_readers() {
-            let Some(column) = reader.fast_fields().bytes("reprint_signature")? else {
-                continue;
-            };
-            let story_column = reader.fast_fields().u64("story")?;
-            let dates = reader.fast_fields().date("date")?;
-            let mut bytes = Vec::new();
-            for doc in 0..reader.max_doc() {
-                if reader.is_deleted(doc) {
-                    continue;
-                }
-                let (Some(ord), Some(story)) =
-                    (column.term_ords(doc).next(), story_column.first(doc))
-                else {
-                    continue;
-                };
-                bytes.clear();
-                column
-                    .ord_to_bytes(ord, &mut bytes)
-                    .map_err(tantivy::TantivyError::from)?;
-                if let Some(signature) = Signature::from_bytes(&bytes) {
-                    stories.insert(signature, story, dates.first(doc).map(day_of));
-                }
-            }
-        }
-        Ok(stories)
-    }
-
-    fn insert(&mut self, signature: Signature, story: u64, day: Option<i64>) {
-        let at = u32::try_from(self.articles.len()).unwrap_or(u32::MAX);
-        for band in signature.bands() {
-            self.by_band.insert(band as u32, at);
-        }
-        self.articles.push((signature, story, day));
-    }
-
-    /// The story of a new article, dated `day` when known: that of its closest reprint, or
-    /// a new one. An article without a signature is a story of its own.
-    pub(crate) fn assign(
-        &mut self,
-        id: &str,
-        signature: Option<Signature>,
-        day: Option<i64>,
-    ) -> u64 {
-        let Some(signature) = signature else {
-            return crate::index::schema::article_key(id);
-        };
-        let mut best: Option<(f64, u64)> = None;
-        let candidates: HashSet<u32> = signature
-            .bands()
-            .filter_map(|band| self.by_band.get(&(band as u32)).copied())
-            .collect();
-        for candidate in candidates {
-            let (other, story, other_day) = &self.articles[candidate as usize];
-            let too_far = day
-                .zip(*other_day)
-                .is_some_and(|(a, b)| (a - b).abs() > MAX_DAYS);
-            if !too_far
-                && let Some(containment) = signature.reprint_of(other)
-                && best.is_none_or(|(c, _)| containment > c)
-            {
-                best = Some((containment, *story));
-            }
-        }
-        // A new story is named by the article and its text, so that an article replaced by
-        // another text does not take the story its copies keep.
-        let story = best.map_or_else(
-            || {
-                let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-                hasher.update(id.as_bytes());
-                hasher.update(&signature.to_bytes());
-                hasher.digest()
-            },
-            |(_, story)| story,
-        );
-        self.insert(signature, story, day);
-        story
-    }
 }
 
 /// Days since 1970 of a date.
@@ -592,21 +500,20 @@ mod tests {
     }
 
     #[test]
-    fn a_story_takes_reprints_within_days_and_not_a_year_on() {
-        let mut stories = Stories {
-            articles: Vec::new(),
-            by_band: HashMap::new(),
-        };
+    fn a_story_takes_reprints_within_days_and_not_a_year_on() -> Result<()> {
+        let dir = tempfile::tempdir().unwrap();
+        let mut stories = Stories::new(dir.path())?;
         let copy = || Some(signature(STORY));
-        let first = stories.assign("a", copy(), Some(100));
-        assert_eq!(stories.assign("b", copy(), Some(102)), first);
-        let year_on = stories.assign("c", copy(), Some(100 + 365));
+        let first = stories.assign("a", copy(), Some(100))?;
+        assert_eq!(stories.assign("b", copy(), Some(102))?, first);
+        let year_on = stories.assign("c", copy(), Some(100 + 365))?;
         assert_ne!(year_on, first);
         // Without a date, nothing rules a copy out.
-        assert!([first, year_on].contains(&stories.assign("d", copy(), None)));
+        assert!([first, year_on].contains(&stories.assign("d", copy(), None)?));
         assert_eq!(
-            stories.assign("e", None, Some(100)),
+            stories.assign("e", None, Some(100))?,
             crate::index::schema::article_key("e")
         );
+        Ok(())
     }
 }
