@@ -46,6 +46,28 @@ fn whole_words_rank_above_matches_across_words() {
 }
 
 #[test]
+fn a_han_character_after_a_word_is_found_where_a_run_of_han_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    // 店 right after a word, with Han after it (店铺, 店员) or not; 4s apart from 店 is not it.
+    let index = index_of(
+        dir.path(),
+        &[
+            "这家4s店铺今天开业。",
+            "4s店员工参加培训。",
+            "他在4s店。",
+            "4s 店在城东。",
+            "5g店铺，4s网点。",
+        ],
+        &IndexOptions::default(),
+    );
+    let mut found = ids(&index, "4s店");
+    found.sort();
+    assert_eq!(found, ["a0", "a1", "a2"]);
+    assert_eq!(ids(&index, "4s店铺"), ["a0"]);
+    assert_eq!(ids(&index, "店员"), ["a1"]);
+}
+
+#[test]
 fn traditional_and_full_width_queries_with_highlights_on_the_original() {
     let dir = tempfile::tempdir().unwrap();
     let index = index_of(
