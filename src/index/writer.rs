@@ -115,11 +115,11 @@ enum Plan {
     },
 }
 
-/// Most documents one merge takes in (about 350 MB of index). A merge reads its segments
+/// Most documents one merge takes in (about 240 MB of index). A merge reads its segments
 /// through memory maps, whose pages count as the process's memory, and holds maps of their
 /// documents and terms: bounding its input bounds the memory of a run whatever the corpus
 /// size, at the price of one segment per this many documents in a large index.
-const MERGE_MAX_DOCS: u32 = 600_000;
+const MERGE_MAX_DOCS: u32 = 400_000;
 
 /// tantivy's log merge policy (merge eight segments of a size), with no merge taking in more
 /// than [`MERGE_MAX_DOCS`] documents.
@@ -282,12 +282,13 @@ impl Indexer {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
             n => n,
         };
-        // One merge at a time: each maps up to MERGE_MAX_DOCS documents of segments, and two
-        // at once took the memory of a large run over its bound.
+        // Two merges at a time (tantivy's default is four): each maps up to MERGE_MAX_DOCS
+        // documents of segments, and four at once took a large run over 1 GiB; one at a time
+        // left a core idle while the last merges ran.
         let writer_options = IndexWriterOptions::builder()
             .num_worker_threads(threads)
             .memory_budget_per_thread((options.memory_mib.max(threads * 20) << 20) / threads)
-            .num_merge_threads(1)
+            .num_merge_threads(2)
             .build();
         let writer: IndexWriter<TantivyDocument> = index
             .index
