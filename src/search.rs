@@ -8,7 +8,9 @@ use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::schema::Value;
-use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
+use tantivy::{
+    DateTime, DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument,
+};
 
 use crate::dates::Days;
 use crate::error::{Error, Result};
@@ -276,6 +278,15 @@ impl Hits {
         self.queue.pop_front()
     }
 
+    /// A stored document: through tantivy's reader for the first hits, in bulk after them.
+    fn doc(&mut self, address: DocAddress, first_batch: bool) -> Result<TantivyDocument> {
+        if first_batch {
+            Ok(self.searcher.doc(address)?)
+        } else {
+            self.bulk.doc(&self.searcher, address)
+        }
+    }
+
     /// Reads the next batch of hits into `ready`.
     fn read_batch(&mut self) -> Result<()> {
         let first = self.first_rank + self.returned + self.ready.len();
@@ -287,15 +298,20 @@ impl Hits {
             self.reprints.read_in_bulk(&self.bulk);
         }
         let mut read: Vec<(usize, Hit)> = Vec::with_capacity(batch.len());
+        // Hits are read in index order, where an article's passages follow its document.
+        let mut article: Option<(DocAddress, TantivyDocument)> = None;
         for (position, entry) in batch {
             let address = entry.address;
-            let doc: TantivyDocument = if first_batch {
-                self.searcher.doc(address)?
-            } else {
-                self.bulk.doc(&self.searcher, address)?
-            };
+            let doc = self.doc(address, first_batch)?;
+            let article_address = article_of(&doc, &self.fields, address);
+            if article.as_ref().map(|(at, _)| *at) != Some(article_address) {
+                let article_doc = self.doc(article_address, first_batch)?;
+                article = Some((article_address, article_doc));
+            }
+            let (_, article_doc) = article.as_ref().expect("the article was just read");
             let mut hit = hit(
                 &doc,
+                article_doc,
                 &self.fields,
                 first + position,
                 entry.score,
@@ -474,11 +490,33 @@ fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
         .unwrap_or_default()
 }
 
-fn hit(doc: &TantivyDocument, f: &Fields, rank: usize, score: f32, needles: &Highlights) -> Hit {
+/// The address of the document of the article of the passage `doc` at `address`: it is
+/// `article_back` documents before it, in the same segment.
+fn article_of(doc: &TantivyDocument, f: &Fields, address: DocAddress) -> DocAddress {
+    let back = doc
+        .get_first(f.article_back)
+        .and_then(|v| v.as_u64())
+        .unwrap_or(0);
+    DocAddress::new(
+        address.segment_ord,
+        address
+            .doc_id
+            .saturating_sub(u32::try_from(back).unwrap_or(u32::MAX)),
+    )
+}
+
+fn hit(
+    doc: &TantivyDocument,
+    article: &TantivyDocument,
+    f: &Fields,
+    rank: usize,
+    score: f32,
+    needles: &Highlights,
+) -> Hit {
     let text = text_of(doc, f.text.stored);
     let continuation = text_of(doc, f.continuation);
     let section = text_of(doc, f.section.stored);
-    let title = text_of(doc, f.title.stored);
+    let title = text_of(article, f.title.stored);
     Hit {
         rank,
         score,
@@ -487,12 +525,12 @@ fn hit(doc: &TantivyDocument, f: &Fields, rank: usize, score: f32, needles: &Hig
         title_highlights: highlight::spans(&title, &needles.title),
         explain: None,
         article: ArticleInfo {
-            id: text_of(doc, f.article_id),
+            id: text_of(article, f.article_id),
             title,
-            source: text_of(doc, f.source.stored),
-            date: text_of(doc, f.date_text),
-            url: text_of(doc, f.url),
-            path: text_of(doc, f.path_text),
+            source: text_of(article, f.source.stored),
+            date: text_of(article, f.date_text),
+            url: text_of(article, f.url),
+            path: text_of(article, f.path_text),
             reprints: Vec::new(),
         },
         passage: PassageInfo {

@@ -1,9 +1,10 @@
 //! The tantivy schema. Three kinds of documents share it:
 //!
 //! - `passage`: one per paragraph, the unit that is searched and ranked; it stores its text,
-//!   section and paragraph number and its article's metadata, and refers to its article by key;
-//! - `article`: one per article, indexing its title and source once (a `title:` or `source:`
-//!   term finds articles, then their passages by key);
+//!   section and paragraph number, and refers to its article by key and by place: an article's
+//!   passages follow its document in the same segment;
+//! - `article`: one per article, storing its metadata and indexing its title and source once
+//!   (a `title:` or `source:` term finds articles, then their passages by key);
 //! - `file`: one per indexed file, recording what incremental runs need.
 
 use tantivy::schema::{
@@ -27,7 +28,7 @@ pub struct TextField {
 pub struct Fields {
     /// `passage`, `article` or `file`.
     pub kind: Field,
-    /// Passages and articles: the article's id, stored.
+    /// Articles: the article's id, stored.
     pub article_id: Field,
     /// Passages and articles: hash of the article id, joining passages to their article (and
     /// deleting both when an article with the same id replaces it).
@@ -43,14 +44,15 @@ pub struct Fields {
     /// start of the next part, indexed with this one (see [`crate::passages::continuations`]).
     pub part: Field,
     pub continuation: Field,
+    /// Passages: how many documents before the passage its article's document is.
+    pub article_back: Field,
     /// Passages: length in characters and enumeration marks (see [`crate::analysis::shape`]),
     /// packed by [`shape_value`] for ranking; 0 on other documents, so that the column has a
     /// value for every document and is read without a lookup.
     pub shape: Field,
     /// Passages and articles: the article's date, for filters and sorting.
     pub date: Field,
-    /// Passages and articles: the article's metadata, stored (the title and the source are
-    /// indexed on articles only).
+    /// Articles: the article's metadata, stored, the title and the source indexed.
     pub title: TextField,
     pub source: TextField,
     pub source_name: Field,
@@ -164,6 +166,7 @@ impl Fields {
             para: b.add_u64_field("para", STORED),
             part: b.add_u64_field("part", STORED),
             continuation: b.add_text_field("continuation", STORED),
+            article_back: b.add_u64_field("article_back", STORED),
             shape: b.add_u64_field("shape", FAST),
             date: b.add_date_field(
                 "date",

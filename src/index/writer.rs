@@ -16,7 +16,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
 use tantivy::index::SegmentId;
-use tantivy::indexer::{IndexWriterOptions, LogMergePolicy, MergeCandidate, MergePolicy};
+use tantivy::indexer::{
+    IndexWriterOptions, LogMergePolicy, MergeCandidate, MergePolicy, UserOperation,
+};
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, SegmentMeta, TantivyDocument, Term};
@@ -549,21 +551,19 @@ impl Indexer {
             }
         };
 
-        // Every passage carries its article's metadata, so a hit is read in one go; the
-        // article's own document indexes its title and source once.
-        let add_metadata = |doc: &mut TantivyDocument| {
-            doc.add_text(f.article_id, &article.id);
-            doc.add_text(f.title.stored, &article.title);
-            doc.add_text(f.source.stored, &article.source);
-            doc.add_text(f.date_text, &article.date);
-            doc.add_text(f.time, &article.time);
-            doc.add_text(f.url, &article.url);
-            doc.add_text(f.path_text, &article.path);
-        };
-
+        // The article's document holds its metadata and indexes its title and source once;
+        // its passages follow it in the same segment (one batch), each storing how far back
+        // it is, so that a hit reads the metadata from there.
+        let mut batch = Vec::with_capacity(article.passages.len() + 1);
         let mut doc = TantivyDocument::new();
         add_keys(&mut doc, KIND_ARTICLE);
-        add_metadata(&mut doc);
+        doc.add_text(f.article_id, &article.id);
+        doc.add_text(f.title.stored, &article.title);
+        doc.add_text(f.source.stored, &article.source);
+        doc.add_text(f.date_text, &article.date);
+        doc.add_text(f.time, &article.time);
+        doc.add_text(f.url, &article.url);
+        doc.add_text(f.path_text, &article.path);
         doc.add_text(f.title.grams, normalize(&article.title));
         if !article.source.is_empty() {
             doc.add_text(f.source.grams, normalize(&article.source));
@@ -574,15 +574,19 @@ impl Indexer {
         if let Some(bytes) = &signature_bytes {
             doc.add_bytes(f.reprint_signature, bytes);
         }
-        self.writer.add_document(doc)?;
+        batch.push(UserOperation::Add(doc));
 
         let continuations = crate::passages::continuations(&article.passages);
-        for ((passage, mut text), continuation) in
-            article.passages.iter().zip(texts).zip(continuations)
+        for (((passage, mut text), continuation), back) in article
+            .passages
+            .iter()
+            .zip(texts)
+            .zip(continuations)
+            .zip(1u64..)
         {
             let mut doc = TantivyDocument::new();
             add_keys(&mut doc, KIND_PASSAGE);
-            add_metadata(&mut doc);
+            doc.add_u64(f.article_back, back);
             doc.add_text(f.text.stored, &passage.text);
             if !continuation.is_empty() {
                 doc.add_text(f.continuation, continuation);
@@ -605,8 +609,9 @@ impl Indexer {
                     shape::list_marks(&passage.text),
                 ),
             );
-            self.writer.add_document(doc)?;
+            batch.push(UserOperation::Add(doc));
         }
+        self.writer.run(batch)?;
         self.report.articles += 1;
         self.report.passages += article.passages.len();
         self.since_commit += 1;
