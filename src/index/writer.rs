@@ -117,11 +117,11 @@ enum Plan {
     },
 }
 
-/// Most documents one merge takes in (about 240 MB of index). A merge reads its segments
+/// Most documents one merge takes in (about 180 MB of index). A merge reads its segments
 /// through memory maps, whose pages count as the process's memory, and holds maps of their
 /// documents and terms: bounding its input bounds the memory of a run whatever the corpus
 /// size, at the price of one segment per this many documents in a large index.
-const MERGE_MAX_DOCS: u32 = 400_000;
+const MERGE_MAX_DOCS: u32 = 300_000;
 
 /// tantivy's log merge policy (merge eight segments of a size), with no merge taking in more
 /// than [`MERGE_MAX_DOCS`] documents.
