@@ -55,6 +55,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         progress: true,
         ..IndexOptions::default()
     };
+    super::map_large_blocks_for_indexing();
     let report = index_paths(&args.index.path(), &paths, &options)?;
     let mut out = std::io::stdout().lock();
     if args.json {
