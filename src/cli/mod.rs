@@ -64,7 +64,6 @@ impl IndexDir {
     }
 }
 
-/// Runs the command line and returns the exit code.
 /// Indexing frees and takes again large blocks of ever other sizes (the writer's arenas, a
 /// segment's buffers). glibc's allocator raises its threshold for mapping large blocks as
 /// they come and then keeps them in its heaps: a run over ten times the news corpus grew to
@@ -80,6 +79,7 @@ pub(crate) fn map_large_blocks_for_indexing() {
     }
 }
 
+/// Runs the command line and returns the exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
