@@ -149,10 +149,7 @@ mod tests {
     #[test]
     fn grams_at_character_positions_reuse_the_buffer() {
         let mut tokenizer = GramTokenizer::default();
-        assert_eq!(
-            texts(tokenizer.clone(), "志愿者"),
-            vec!["志", "志愿", "愿者", "者"]
-        );
+        assert_eq!(texts(tokenizer.clone(), "志愿者"), vec!["志", "愿", "者"]);
         let mut stream = tokenizer.token_stream("工会 A股");
         let mut positions = Vec::new();
         while stream.advance() {
@@ -162,7 +159,6 @@ mod tests {
             positions,
             vec![
                 ("工".to_string(), 0),
-                ("工会".to_string(), 0),
                 ("会".to_string(), 1),
                 ("A".to_string(), 3),
                 ("股".to_string(), 4)

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{IndexDir, Outcome, stdout_result};
 use crate::analysis::dictionary::lexicon_words;
-use crate::analysis::grams::{Cover, Needle, for_each_gram};
+use crate::analysis::grams::{Needle, for_each_gram};
 use crate::analysis::{normalize, query_words};
 use crate::error::Result;
 use crate::index::Index;
@@ -44,14 +44,12 @@ pub fn run(args: Args) -> Result<Outcome> {
     let cover: Vec<String> = words
         .iter()
         .filter_map(|w| Needle::new(w))
-        .map(|needle| match needle.cover() {
-            Cover::Han(han) => format!("{han} (character field)"),
-            Cover::Grams { grams, loose } => grams
+        .map(|needle| {
+            let grams = needle.grams();
+            let grams = grams
                 .iter()
-                .map(|(offset, gram)| format!("{gram}@+{offset}"))
-                .chain(loose.iter().map(|han| format!("{han} (anywhere)")))
-                .collect::<Vec<_>>()
-                .join(" "),
+                .map(|(offset, gram)| format!("{gram}@+{offset}"));
+            grams.collect::<Vec<_>>().join(" ")
         })
         .collect();
     let lexicon: HashSet<String> = lexicon_words().collect();

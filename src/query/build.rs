@@ -7,18 +7,18 @@
 //! one match better than another (the term as typed, as whole words, in the title, near the
 //! other terms) is gathered as [`Signals`] for [`crate::rank`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
 use super::synonyms::Synonyms;
 use super::{Node, Scope};
 use crate::analysis::dictionary::QueryDictionary;
-use crate::analysis::grams::{Cover, Needle, is_han};
+use crate::analysis::grams::{Needle, is_han};
 use crate::analysis::{normalize, query_words};
 use crate::error::{Error, Result};
 use crate::index::schema::{ArticleKeys, Fields, KIND_PASSAGE, TextField};
@@ -26,9 +26,6 @@ use crate::index::schema::{ArticleKeys, Fields, KIND_PASSAGE, TextField};
 /// Two terms stand near each other when their first grams are at most this many characters
 /// apart: within one clause or two of a news sentence.
 const NEAR_CHARS: u32 = 20;
-
-/// How many grams of a one-character query are scored (the rest only match).
-const SCORED_GRAMS: usize = 32;
 
 /// Weight of a match in the section heading, relative to one in the passage text.
 const SECTION_WEIGHT: f32 = 0.3;
@@ -223,80 +220,16 @@ impl Builder<'_> {
 
     /// Documents whose text in `field` contains the needle.
     fn field_contains(&self, needle: &Needle, field: &TextField) -> Result<Box<dyn Query>> {
-        let (grams, loose) = match needle.cover() {
-            Cover::Han(han) => return self.han_anywhere(&han, field.grams),
-            Cover::Grams { grams, loose } => (grams, loose),
-        };
-        let mut parts: Vec<Box<dyn Query>> = Vec::new();
-        match grams.as_slice() {
-            [] => {}
-            [(_, gram)] => parts.push(Box::new(TermQuery::new(
-                Term::from_field_text(field.grams, gram),
-                IndexRecordOption::WithFreqs,
-            ))),
-            _ => parts.push(Box::new(PhraseQuery::new_with_offset(
-                grams
-                    .iter()
-                    .map(|(offset, gram)| (*offset, Term::from_field_text(field.grams, gram)))
-                    .collect(),
-            ))),
-        }
-        for han in &loose {
-            parts.push(self.han_anywhere(han, field.grams)?);
-        }
-        Ok(if parts.len() == 1 {
-            parts.pop().expect("one part")
-        } else {
-            Box::new(BooleanQuery::new(
-                parts.into_iter().map(|q| (Occur::Must, q)).collect(),
-            ))
-        })
-    }
-
-    /// Documents with a Han character anywhere: its edge unigram or a bigram starting with it
-    /// (see [`crate::analysis::grams`]). The grams that occur most are scored, so passages
-    /// with more of the character rank first; with many grams the rest only match.
-    fn han_anywhere(&self, han: &str, field: Field) -> Result<Box<dyn Query>> {
-        let mut upper = han.as_bytes().to_vec();
-        if let Some(last) = upper.last_mut() {
-            // The last byte of a UTF-8 character is at most 0xBF, so this cannot overflow.
-            *last += 1;
-        }
-        let mut doc_freqs: HashMap<Vec<u8>, u64> = HashMap::new();
-        for reader in self.searcher.segment_readers() {
-            let inverted = reader.inverted_index(field)?;
-            let mut terms = inverted
-                .terms()
-                .range()
-                .ge(han.as_bytes())
-                .lt(&upper)
-                .into_stream()
-                .map_err(|e| Error::Tantivy(e.into()))?;
-            while terms.advance() {
-                *doc_freqs.entry(terms.key().to_vec()).or_default() +=
-                    u64::from(terms.value().doc_freq);
-            }
-        }
-        let mut grams: Vec<(Vec<u8>, u64)> = doc_freqs.into_iter().collect();
-        grams.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let term = |bytes: &[u8]| Term::from_field_text(field, &String::from_utf8_lossy(bytes));
-        let scored: Vec<(Occur, Box<dyn Query>)> = grams
-            .iter()
-            .take(SCORED_GRAMS)
-            .map(|(bytes, _)| {
-                let query: Box<dyn Query> =
-                    Box::new(TermQuery::new(term(bytes), IndexRecordOption::WithFreqs));
-                (Occur::Should, query)
-            })
+        let mut grams: Vec<(usize, Term)> = needle
+            .grams()
+            .into_iter()
+            .map(|(offset, gram)| (offset, Term::from_field_text(field.grams, &gram)))
             .collect();
-        if grams.len() <= SCORED_GRAMS {
-            return Ok(Box::new(BooleanQuery::new(scored)));
+        if grams.len() == 1 {
+            let (_, term) = grams.pop().expect("one gram");
+            return Ok(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
         }
-        let all = TermSetQuery::new(grams.iter().map(|(bytes, _)| term(bytes)));
-        Ok(Box::new(BooleanQuery::new(vec![
-            (Occur::Must, Box::new(all)),
-            (Occur::Should, Box::new(BooleanQuery::new(scored))),
-        ])))
+        Ok(Box::new(PhraseQuery::new_with_offset(grams)))
     }
 
     /// Documents whose text in `scope` contains every needle (passages for the default scope,
@@ -467,9 +400,7 @@ impl Builder<'_> {
             .map(|form| {
                 form.word_texts
                     .iter()
-                    .filter(|word| {
-                        !matches!(Needle::new(word).map(|n| n.cover()), Some(Cover::Han(_)))
-                    })
+                    .filter(|word| !Needle::new(word).is_some_and(|n| n.is_single_han()))
                     .map(|word| {
                         Box::new(TermQuery::new(
                             Term::from_field_text(f.text_words, word),
@@ -487,12 +418,11 @@ impl Builder<'_> {
                 self.article_keys(self.contains_all(&[&form.whole], Scope::Title)?.as_ref())?,
             );
         }
-        let first_gram = match typed.whole.cover() {
-            Cover::Grams { grams, .. } => grams
-                .first()
-                .map(|(_, gram)| Term::from_field_text(f.text.grams, gram)),
-            Cover::Han(_) => None,
-        };
+        let first_gram = typed
+            .whole
+            .grams()
+            .first()
+            .map(|(_, gram)| Term::from_field_text(f.text.grams, gram));
         Ok(TermSignals {
             nested: self.nested(forms),
             literal,
@@ -506,13 +436,13 @@ impl Builder<'_> {
 
     /// The longer forms of a term's group that hold the form typed, all of Han characters.
     fn nested(&self, forms: &[Form]) -> Option<Nested> {
-        let grams = |form: &Form, shift: usize| match form.whole.cover() {
-            Cover::Grams { grams, loose } if loose.is_empty() && form.text.chars().all(is_han) => {
+        let grams = |form: &Form, shift: usize| {
+            form.text.chars().all(is_han).then(|| {
                 let at = |offset: usize| offset as i64 - shift as i64;
                 let term = |gram: &str| Term::from_field_text(self.fields.text.grams, gram);
-                Some(grams.iter().map(|(o, g)| (at(*o), term(g))).collect())
-            }
-            _ => None,
+                let grams = form.whole.grams();
+                grams.iter().map(|(o, g)| (at(*o), term(g))).collect()
+            })
         };
         let (typed, others) = forms.split_first()?;
         let longer: Vec<Vec<(i64, Term)>> = others
