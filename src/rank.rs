@@ -37,10 +37,11 @@ use tantivy::query::{EnableScoring, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
 
+use crate::analysis::words::is_word_at;
 use crate::dates::Days;
 use crate::error::Result;
 use crate::index::schema::{PerArticle, shape_parts};
-use crate::query::build::{Nested, Signals};
+use crate::query::build::{Nested, Signals, Word};
 
 const AS_TYPED: f32 = 100.0;
 const WHOLE_WORDS: f32 = 8.0;
@@ -216,7 +217,7 @@ struct TermWeights {
     /// Some when the term has synonyms: whether one of them is there as written.
     synonym: Option<Box<dyn Weight>>,
     /// Per form, its words.
-    words: Vec<Vec<Box<dyn Weight>>>,
+    words: Vec<Vec<Word>>,
     section: Box<dyn Weight>,
     nested: Option<Nested>,
 }
@@ -254,11 +255,7 @@ impl SignalWeights {
             terms.push(TermWeights {
                 literal: optional(&term.literal)?,
                 synonym: optional(&term.synonym)?,
-                words: term
-                    .words
-                    .iter()
-                    .map(|form| presence_weights(form, searcher))
-                    .collect::<Result<_>>()?,
+                words: term.words.clone(),
                 section: presence_weight(term.section.as_ref(), searcher)?,
                 nested: term.nested.clone(),
             });
@@ -276,21 +273,28 @@ struct NestedPostings {
     longer: Vec<Vec<(i64, SegmentPostings)>>,
 }
 
+/// The postings with positions of grams at offsets in a segment, or `None` when one of them
+/// is not in it.
+fn open_grams(
+    grams: &[(i64, Term)],
+    reader: &SegmentReader,
+) -> Result<Option<Vec<(i64, SegmentPostings)>>> {
+    let mut postings = Vec::with_capacity(grams.len());
+    for (offset, term) in grams {
+        let index = reader.inverted_index(term.field())?;
+        let read = index.read_postings(term, IndexRecordOption::WithFreqsAndPositions);
+        match read.map_err(tantivy::TantivyError::from)? {
+            Some(gram) => postings.push((*offset, gram)),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(postings))
+}
+
 impl NestedPostings {
     /// `None` when the segment has no passage with the typed form inside a longer one.
     fn open(nested: &Nested, reader: &SegmentReader) -> Result<Option<NestedPostings>> {
-        let open = |grams: &[(i64, Term)]| -> Result<Option<Vec<(i64, SegmentPostings)>>> {
-            let mut postings = Vec::with_capacity(grams.len());
-            for (offset, term) in grams {
-                let index = reader.inverted_index(term.field())?;
-                let read = index.read_postings(term, IndexRecordOption::WithFreqsAndPositions);
-                match read.map_err(tantivy::TantivyError::from)? {
-                    Some(gram) => postings.push((*offset, gram)),
-                    None => return Ok(None),
-                }
-            }
-            Ok(Some(postings))
-        };
+        let open = |grams: &[(i64, Term)]| open_grams(grams, reader);
         let Some(typed) = open(&nested.typed)? else {
             return Ok(None);
         };
@@ -343,11 +347,31 @@ fn starts(grams: &mut [(i64, SegmentPostings)], doc: DocId) -> Vec<i64> {
         .collect()
 }
 
+/// A query word's grams in one segment (`None` when one is missing there), and its length.
+struct WordPostings {
+    grams: Option<Vec<(i64, SegmentPostings)>>,
+    len: u32,
+    short_han: bool,
+}
+
+impl WordPostings {
+    /// Whether the word is a word of `doc` somewhere (see [`crate::analysis::words`]).
+    fn whole_at(&mut self, doc: DocId, bounds: &[u64]) -> bool {
+        let Some(grams) = self.grams.as_mut() else {
+            return false;
+        };
+        let (len, short_han) = (u64::from(self.len), self.short_han);
+        starts(grams, doc)
+            .into_iter()
+            .any(|start| is_word_at(bounds, start as u64, len, short_han))
+    }
+}
+
 /// One term's signals on the documents of a segment.
 struct TermPresence {
     literal: Option<Presence>,
     synonym: Option<Presence>,
-    words: Vec<Vec<Presence>>,
+    words: Vec<Vec<WordPostings>>,
     section: Presence,
     nested: Option<NestedPostings>,
 }
@@ -362,7 +386,17 @@ impl TermPresence {
             words: weights
                 .words
                 .iter()
-                .map(|form| form.iter().map(|w| presence(w.as_ref())).collect())
+                .map(|form| {
+                    form.iter()
+                        .map(|word| {
+                            Ok(WordPostings {
+                                grams: open_grams(&word.grams, reader)?,
+                                len: word.len,
+                                short_han: word.short_han,
+                            })
+                        })
+                        .collect::<Result<_>>()
+                })
                 .collect::<Result<_>>()?,
             section: presence(weights.section.as_ref())?,
             nested: match &weights.nested {
@@ -383,11 +417,17 @@ impl TermPresence {
 
     /// The share of the words of the form that has most of its words as words of `doc`, or
     /// `None` when no form has a word to ask about.
-    fn whole_words(&mut self, doc: DocId) -> Option<f32> {
+    fn whole_words(&mut self, doc: DocId, bounds: &[u64]) -> Option<f32> {
         self.words
             .iter_mut()
             .filter(|form| !form.is_empty())
-            .map(|form| share_at(form, doc, 1.0))
+            .map(|form| {
+                let whole: usize = form
+                    .iter_mut()
+                    .map(|word| usize::from(word.whole_at(doc, bounds)))
+                    .sum();
+                whole as f32 / form.len() as f32
+            })
             .reduce(f32::max)
     }
 }
@@ -452,6 +492,9 @@ fn collect_segment(
     let fast = reader.fast_fields();
     let article_keys = fast.u64("article_key")?;
     let shape = fast.u64("shape")?;
+    let word_bounds = fast.u64("word_bounds")?;
+    let asks_words = terms.iter().any(|t| t.words.iter().any(|f| !f.is_empty()));
+    let mut bounds = Vec::new();
     let alive = reader.alive_bitset();
     let dates = match days.is_all() {
         true => None,
@@ -479,6 +522,10 @@ fn collect_segment(
             let (chars, list_marks) = shape_parts(shape.first(doc).unwrap_or_default());
             let (mut typed, mut other_form, mut in_section) = (0, 0, 0);
             let (mut words, mut with_words) = (0.0, 0);
+            if asks_words {
+                bounds.clear();
+                bounds.extend(word_bounds.values_for_doc(doc));
+            }
             for term in &mut terms {
                 // A term that is one word, without synonyms, is there as typed wherever the
                 // passage matches.
@@ -488,7 +535,7 @@ fn collect_segment(
                     other_form += 1;
                 }
                 in_section += usize::from(term.section.at(doc));
-                if let Some(share) = term.whole_words(doc) {
+                if let Some(share) = term.whole_words(doc, &bounds) {
                     words += share;
                     with_words += 1;
                 }

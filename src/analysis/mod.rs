@@ -2,10 +2,10 @@
 //!
 //! 1. [`normalize`]: Traditional → Simplified, full-width → half-width, lower case, one
 //!    character for one character so offsets stay on the original text.
-//! 2. Two token streams over the normalised text:
-//!    - words ([`tokenizers::WordTokenizer`]): jieba search mode without HMM, for ranking;
-//!    - grams ([`grams`]): Han unigrams and bigrams and whole letter/digit words at character
-//!      positions, which find any string of Han characters exactly (the recall guarantee).
+//! 2. Over the normalised text:
+//!    - grams ([`grams`], [`tokenizers`]): Han characters and whole letter/digit words at
+//!      character positions, which find any string exactly (the recall guarantee);
+//!    - word bounds ([`words`]): where jieba's words begin and end, for ranking.
 //! 3. Queries are cut by jieba with the index's own dictionary ([`dictionary`]).
 
 pub mod dictionary;
@@ -13,6 +13,7 @@ pub mod grams;
 pub mod normalize;
 pub mod shape;
 pub mod tokenizers;
+pub mod words;
 
 use serde::{Deserialize, Serialize};
 

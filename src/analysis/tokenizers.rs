@@ -1,36 +1,12 @@
 //! The two tantivy tokenizers. Both receive text that is already normalised
 //! (see [`super::normalize`]), so index and query see the same characters.
 
-use std::sync::Arc;
-
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use tantivy_jieba::jieba_rs::Jieba;
 
-use super::grams::{for_each_gram, is_han};
+use super::grams::for_each_gram;
 
-/// Name under which [`WordTokenizer`] is registered.
-pub const WORDS: &str = "gonghui_words";
 /// Name under which [`GramTokenizer`] is registered.
 pub const GRAMS: &str = "gonghui_grams";
-
-/// jieba search mode without HMM: whole words plus the dictionary words inside them, for
-/// ranking whole-word matches first. Single Han characters (的, 在, 了...) and tokens without
-/// a letter, digit or Han are left out: they are the most frequent tokens, and a one-character
-/// query is found through the grams.
-#[derive(Clone)]
-pub struct WordTokenizer {
-    jieba: Arc<Jieba>,
-    tokens: Vec<Token>,
-}
-
-impl WordTokenizer {
-    pub fn new(jieba: Arc<Jieba>) -> Self {
-        WordTokenizer {
-            jieba,
-            tokens: Vec::new(),
-        }
-    }
-}
 
 /// Character grams with character positions (see [`super::grams`]).
 #[derive(Clone, Default)]
@@ -74,27 +50,6 @@ fn push_token(tokens: &mut Vec<Token>, len: usize, text: &str, position: usize, 
     token.offset_to = from + text.len();
 }
 
-impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = BufferedTokens<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedTokens<'a> {
-        let mut len = 0;
-        for word in self.jieba.cut_for_search(text, false) {
-            let mut chars = word.word.chars();
-            let single_han = matches!((chars.next(), chars.next()), (Some(c), None) if is_han(c));
-            if !single_han && word.word.chars().any(char::is_alphanumeric) {
-                push_token(&mut self.tokens, len, word.word, len, word.byte_start);
-                len += 1;
-            }
-        }
-        BufferedTokens {
-            tokens: &mut self.tokens,
-            len,
-            next: 0,
-        }
-    }
-}
-
 impl Tokenizer for GramTokenizer {
     type TokenStream<'a> = BufferedTokens<'a>;
 
@@ -117,7 +72,6 @@ impl Tokenizer for GramTokenizer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::normalize;
 
     fn texts(mut tokenizer: impl Tokenizer, text: &str) -> Vec<String> {
         let mut stream = tokenizer.token_stream(text);
@@ -126,24 +80,6 @@ mod tests {
             out.push(stream.token().text.clone());
         }
         out
-    }
-
-    #[test]
-    fn words_without_punctuation_or_single_characters() {
-        let jieba = Arc::new(Jieba::new());
-        let text = normalize("全國總工會：ＣＯＶＩＤ疫苗，的");
-        assert_eq!(
-            texts(WordTokenizer::new(jieba), &text),
-            vec![
-                "全国",
-                "总工",
-                "工会",
-                "总工会",
-                "全国总工会",
-                "covid",
-                "疫苗"
-            ]
-        );
     }
 
     #[test]

@@ -17,13 +17,13 @@ use tantivy_jieba::jieba_rs::Jieba;
 
 use crate::analysis::dictionary::{QueryDictionary, WordList};
 use crate::analysis::normalize::NORMALIZATION_VERSION;
-use crate::analysis::tokenizers::{GRAMS, GramTokenizer, WORDS, WordTokenizer};
+use crate::analysis::tokenizers::{GRAMS, GramTokenizer};
 use crate::analysis::{AnalyzerConfig, SEGMENTER};
 use crate::error::{Error, Result};
 use schema::Fields;
 
 /// Version of the index layout; an index with another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 const CONFIG_FILE: &str = "gonghui.json";
 const DICTIONARY_FILE: &str = "dictionary.fst";
@@ -255,11 +255,11 @@ impl Index {
         })
     }
 
-    /// Registers the tokenizers that indexing needs.
-    fn register_tokenizers(&self, jieba: Jieba) {
-        let tokenizers = self.index.tokenizers();
-        tokenizers.register(WORDS, WordTokenizer::new(std::sync::Arc::new(jieba)));
-        tokenizers.register(GRAMS, GramTokenizer::default());
+    /// Registers the tokenizer that indexing needs.
+    fn register_tokenizers(&self) {
+        self.index
+            .tokenizers()
+            .register(GRAMS, GramTokenizer::default());
     }
 
     /// Where the index is.

@@ -12,7 +12,7 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::tokenizers::{GRAMS, WORDS};
+use crate::analysis::tokenizers::GRAMS;
 
 /// A searchable text: stored as written, indexed as grams at character positions.
 #[derive(Debug, Clone, Copy)]
@@ -35,9 +35,10 @@ pub struct Fields {
     pub article_key: Field,
     /// Passages and articles: the file read (deletes replace by it).
     pub path: Field,
-    /// Passages: the paragraph, its jieba words, its heading and its number.
+    /// Passages: the paragraph, where its jieba words begin and end (a bitmap in 64-bit values,
+    /// see [`crate::analysis::words`]), its heading and its number.
     pub text: TextField,
-    pub text_words: Field,
+    pub word_bounds: Field,
     pub section: TextField,
     pub para: Field,
     /// Passages: the part of a paragraph split for its length (0 for a whole one), and the
@@ -160,8 +161,7 @@ impl Fields {
             ),
             path: b.add_text_field("path", key()),
             text,
-            // Only whether a word is there counts (the grams score how often): no frequencies.
-            text_words: b.add_text_field("text_words", analyzed(WORDS, IndexRecordOption::Basic)),
+            word_bounds: b.add_u64_field("word_bounds", FAST),
             section,
             para: b.add_u64_field("para", STORED),
             part: b.add_u64_field("part", STORED),

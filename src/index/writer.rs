@@ -22,11 +22,13 @@ use tantivy::indexer::{
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, SegmentMeta, TantivyDocument, Term};
+use tantivy_jieba::jieba_rs::Jieba;
 use xxhash_rust::xxh3::Xxh3;
 
 use super::schema::{Fields, KIND_ARTICLE, KIND_FILE, KIND_PASSAGE, shape_value};
 use super::{Index, exists, map_lock_error};
 use crate::analysis::dictionary::WordList;
+use crate::analysis::words::word_bounds;
 use crate::analysis::{normalize, shape};
 use crate::articles::Article;
 use crate::error::{Error, Result};
@@ -260,6 +262,8 @@ pub fn index_paths(dir: &Path, paths: &[PathBuf], options: &IndexOptions) -> Res
 /// ```
 pub struct Indexer {
     index: Index,
+    /// Cuts passages into words for their word bounds.
+    jieba: Jieba,
     fields: Fields,
     writer: IndexWriter<TantivyDocument>,
     records: HashMap<String, FileState>,
@@ -313,7 +317,7 @@ impl Indexer {
         } else {
             Index::create(dir, options.user_dict.as_deref())?
         };
-        index.register_tokenizers(jieba);
+        index.register_tokenizers();
 
         let threads = match options.threads {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -336,6 +340,7 @@ impl Indexer {
         let stories = Stories::load(&index)?;
         let mut indexer = Indexer {
             index,
+            jieba,
             fields,
             writer,
             stories,
@@ -627,7 +632,9 @@ impl Indexer {
                 doc.add_text(f.continuation, continuation);
                 text.push_str(&normalize(continuation));
             }
-            doc.add_text(f.text_words, &text);
+            for bits in word_bounds(&self.jieba, &text) {
+                doc.add_u64(f.word_bounds, bits);
+            }
             doc.add_text(f.text.grams, text);
             if !passage.section.is_empty() {
                 doc.add_text(f.section.stored, &passage.section);

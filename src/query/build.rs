@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
 };
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
 use super::synonyms::Synonyms;
@@ -55,9 +55,9 @@ pub struct TermSignals {
     pub literal: Option<Box<dyn Query>>,
     /// Passages where one of its synonyms occurs as written, for an expanded term.
     pub synonym: Option<Box<dyn Query>>,
-    /// Per form of the term: passages where each of its dictionary words (two characters or
-    /// more) is a jieba word of the passage, not only a string inside other words.
-    pub words: Vec<Vec<Box<dyn Query>>>,
+    /// Per form of the term, its dictionary words (two characters or more), to tell where
+    /// they are jieba words of the passage, not only strings inside other words.
+    pub words: Vec<Vec<Word>>,
     /// Passages whose section heading holds the term.
     pub section: Box<dyn Query>,
     /// Articles whose title holds the term.
@@ -76,6 +76,26 @@ pub struct TermSignals {
 pub struct Nested {
     pub typed: Vec<(i64, Term)>,
     pub longer: Vec<Vec<(i64, Term)>>,
+}
+
+/// A word of a query term: its grams in the passage text at offsets from its start, and its
+/// length in characters.
+#[derive(Debug, Clone)]
+pub struct Word {
+    pub grams: Vec<(i64, Term)>,
+    pub len: u32,
+    /// Two or three Han characters: a word inside longer words too.
+    pub short_han: bool,
+}
+
+/// The grams of a needle as terms of `field`, at offsets from `shift` characters into it.
+fn at_offsets(needle: &Needle, field: Field, shift: usize) -> Vec<(i64, Term)> {
+    let grams = needle.grams();
+    let at = |offset: usize| offset as i64 - shift as i64;
+    grams
+        .iter()
+        .map(|(offset, gram)| (at(*offset), Term::from_field_text(field, gram)))
+        .collect()
 }
 
 /// The ranking signals of a query's positive terms of the passage text.
@@ -400,12 +420,13 @@ impl Builder<'_> {
             .map(|form| {
                 form.word_texts
                     .iter()
-                    .filter(|word| !Needle::new(word).is_some_and(|n| n.is_single_han()))
-                    .map(|word| {
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(f.text_words, word),
-                            IndexRecordOption::Basic,
-                        )) as Box<dyn Query>
+                    .filter_map(|word| Some((word, Needle::new(word)?)))
+                    .filter(|(_, needle)| !needle.is_single_han())
+                    .map(|(word, needle)| Word {
+                        grams: at_offsets(&needle, f.text.grams, 0),
+                        len: needle.char_len() as u32,
+                        short_han: word.chars().all(is_han)
+                            && (2..=3).contains(&word.chars().count()),
                     })
                     .collect()
             })
@@ -437,12 +458,8 @@ impl Builder<'_> {
     /// The longer forms of a term's group that hold the form typed, all of Han characters.
     fn nested(&self, forms: &[Form]) -> Option<Nested> {
         let grams = |form: &Form, shift: usize| {
-            form.text.chars().all(is_han).then(|| {
-                let at = |offset: usize| offset as i64 - shift as i64;
-                let term = |gram: &str| Term::from_field_text(self.fields.text.grams, gram);
-                let grams = form.whole.grams();
-                grams.iter().map(|(o, g)| (at(*o), term(g))).collect()
-            })
+            let all_han = form.text.chars().all(is_han);
+            all_han.then(|| at_offsets(&form.whole, self.fields.text.grams, shift))
         };
         let (typed, others) = forms.split_first()?;
         let longer: Vec<Vec<(i64, Term)>> = others
