@@ -30,13 +30,12 @@ use std::collections::HashMap;
 pub(crate) use stories::Stories;
 
 use serde::Serialize;
-use tantivy::columnar::Column;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::error::Result;
 use crate::index::Index;
-use crate::index::schema::{Fields, PerArticle};
+use crate::index::schema::{ArticleColumns, Fields, PerArticle};
 use crate::store::BulkStores;
 
 /// Characters per shingle. Measured on the news corpus, longer shingles set templated
@@ -67,6 +66,10 @@ pub const MIN_JACCARD: f64 = 0.25;
 pub const MAX_DAYS: i64 = 30;
 /// A bin that no shingle fell into (fingerprints are never 0).
 const EMPTY: u16 = 0;
+/// Fingerprints are 12 bits: two of another article agree by chance once in 4,096, which
+/// raises a similarity estimate of 0.3 by 0.0002 (its standard error is about 0.04), and two
+/// bins fit in three bytes. Band keys, two bins, still tell 16 million values apart.
+const FINGERPRINT_BITS: u16 = 0xFFF;
 
 /// The MinHash sketch of an article's body, with its number of shingles.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +100,7 @@ fn is_kept(c: char) -> bool {
 
 /// The low bits of a hash as a fingerprint, never [`EMPTY`].
 fn fingerprint_of(h: u64) -> u16 {
-    (h as u16).max(1)
+    (h as u16 & FINGERPRINT_BITS).max(1)
 }
 
 /// Puts a shingle's hash in its bin: the top bits choose the bin, the middle ones rank, the
@@ -119,8 +122,10 @@ fn containment(jaccard: f64, a: u32, b: u32) -> f64 {
 }
 
 impl Signature {
-    /// Length of the stored form ([`Signature::to_bytes`]).
-    pub const BYTES: usize = BINS * 2 + 16 + 4;
+    /// Longest stored form ([`Signature::to_bytes`]).
+    pub const BYTES: usize = Signature::BYTES_FILLED + 16;
+    /// Length of the stored form of a signature whose bins are all filled.
+    pub const BYTES_FILLED: usize = BINS / 2 * 3 + 4;
 
     /// The signature of a body from its paragraphs normalised (as by
     /// [`crate::analysis::normalize()`], which indexing does anyway), or `None` when it has no
@@ -182,29 +187,48 @@ impl Signature {
         })
     }
 
-    /// The signature as stored, little-endian: the bins as `u16`s, the filled bins as a
-    /// `u128` and the number of shingles as a `u32`.
+    /// The signature as stored, little-endian: the bins, two in three bytes, the number of
+    /// shingles as a `u32`, then the filled bins as a `u128` unless every bin is filled, as
+    /// in most bodies.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut bytes: Vec<u8> = self.bins.iter().flat_map(|b| b.to_le_bytes()).collect();
-        bytes.extend(self.filled.to_le_bytes());
+        let mut bytes = self.to_full_bytes();
+        if self.filled == u128::MAX {
+            bytes.truncate(Signature::BYTES_FILLED);
+        }
+        bytes
+    }
+
+    /// [`Signature::to_bytes`] with the filled bins always: [`Signature::BYTES`] long.
+    pub fn to_full_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(Signature::BYTES);
+        for pair in self.bins.chunks_exact(2) {
+            let packed = u32::from(pair[0]) | u32::from(pair[1]) << 12;
+            bytes.extend(&packed.to_le_bytes()[..3]);
+        }
         bytes.extend(self.shingles.to_le_bytes());
+        bytes.extend(self.filled.to_le_bytes());
         bytes
     }
 
     /// A stored signature; `None` when the bytes are not one.
     pub fn from_bytes(bytes: &[u8]) -> Option<Signature> {
-        if bytes.len() != Signature::BYTES {
+        if bytes.len() != Signature::BYTES && bytes.len() != Signature::BYTES_FILLED {
             return None;
         }
-        let (bin_bytes, rest) = bytes.split_at(BINS * 2);
-        let (filled, count) = rest.split_at(16);
+        let (packed_bins, rest) = bytes.split_at(BINS / 2 * 3);
+        let (count, filled) = rest.split_at(4);
         let mut bins = [EMPTY; BINS];
-        for (bin, pair) in bins.iter_mut().zip(bin_bytes.chunks_exact(2)) {
-            *bin = u16::from_le_bytes([pair[0], pair[1]]);
+        for (pair, three) in bins.chunks_exact_mut(2).zip(packed_bins.chunks_exact(3)) {
+            let packed = u32::from_le_bytes([three[0], three[1], three[2], 0]);
+            pair[0] = (packed & 0xFFF) as u16;
+            pair[1] = (packed >> 12) as u16;
         }
         Some(Signature {
             bins,
-            filled: u128::from_le_bytes(filled.try_into().ok()?),
+            filled: match filled {
+                [] => u128::MAX,
+                filled => u128::from_le_bytes(filled.try_into().ok()?),
+            },
             shingles: u32::from_le_bytes(count.try_into().ok()?),
         })
     }
@@ -295,8 +319,8 @@ fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
 pub(crate) struct Finder {
     searcher: Searcher,
     fields: Fields,
-    /// Per segment, the article key and story columns, opened once.
-    columns: Vec<Option<(Column<u64>, Column<u64>)>>,
+    /// Per segment, the way to an article's key and story, opened once.
+    columns: Vec<Option<ArticleColumns>>,
     /// Per story: its articles, as (article key, copy), oldest first.
     stories: HashMap<u64, Vec<(u64, Reprint)>>,
     /// Per story, the article shown (stories are article keys, hashes already).
@@ -310,10 +334,7 @@ impl Finder {
         let columns = searcher
             .segment_readers()
             .iter()
-            .map(|reader| {
-                let fast = reader.fast_fields();
-                Some((fast.u64("article_key").ok()?, fast.u64("story").ok()?))
-            })
+            .map(|reader| ArticleColumns::open(reader).ok())
             .collect();
         Finder {
             searcher: searcher.clone(),
@@ -327,8 +348,22 @@ impl Finder {
 
     /// The article key and story of the document at `address`.
     fn keys(&self, address: DocAddress) -> Option<(u64, u64)> {
-        let (keys, stories) = self.columns.get(address.segment_ord as usize)?.as_ref()?;
-        Some((keys.first(address.doc_id)?, stories.first(address.doc_id)?))
+        let articles = self.columns.get(address.segment_ord as usize)?.as_ref()?;
+        Some((
+            articles.key(address.doc_id)?,
+            articles.story(address.doc_id)?,
+        ))
+    }
+
+    /// The address of the document of the article of the document at `address`.
+    pub(crate) fn article_of(&self, address: DocAddress) -> DocAddress {
+        let articles = self.columns.get(address.segment_ord as usize);
+        match articles.and_then(Option::as_ref) {
+            Some(articles) => {
+                DocAddress::new(address.segment_ord, articles.article_doc(address.doc_id))
+            }
+            None => address,
+        }
     }
 
     /// The articles of a story, oldest first (undated last); none when the story has one
@@ -337,7 +372,7 @@ impl Finder {
         if !self.stories.contains_key(&story) {
             let f = &self.fields;
             let mut articles = Vec::new();
-            let term = Term::from_field_u64(f.story_article, story);
+            let term = Term::from_field_u64(f.story, story);
             let addresses = docs_with(&self.searcher, &term)?;
             // One article is the story alone: nothing to read.
             for address in addresses.iter().copied().filter(|_| addresses.len() > 1) {

@@ -157,7 +157,7 @@ impl Articles {
     }
 
     fn push(&mut self, signature: &Signature, story: u64, day: i64) -> Result<()> {
-        self.pending.extend(signature.to_bytes());
+        self.pending.extend(signature.to_full_bytes());
         self.pending.extend(story.to_le_bytes());
         self.pending.extend(day.to_le_bytes());
         if self.pending.len() >= PENDING_BYTES {
