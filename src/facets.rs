@@ -63,7 +63,7 @@ impl Sources {
             {
                 let _ = column.ord_to_str(ord, &mut name);
             }
-            let Some(key) = fast.u64("article_key").ok().and_then(|c| c.first(doc)) else {
+            let Some(key) = fast.u64("own_key").ok().and_then(|c| c.first(doc)) else {
                 return;
             };
             let next = number.len() as u32;

@@ -40,7 +40,7 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, Te
 use crate::analysis::words::is_word_at;
 use crate::dates::Days;
 use crate::error::Result;
-use crate::index::schema::{PerArticle, shape_parts};
+use crate::index::schema::{ArticleColumns, PerArticle, shape_parts};
 use crate::query::build::{Nested, Signals, Word};
 
 const AS_TYPED: f32 = 100.0;
@@ -490,7 +490,7 @@ fn collect_segment(
     };
 
     let fast = reader.fast_fields();
-    let article_keys = fast.u64("article_key")?;
+    let articles = ArticleColumns::open(reader)?;
     let shape = fast.u64("shape")?;
     let word_bounds = fast.u64("word_bounds")?;
     let asks_words = terms.iter().any(|t| t.words.iter().any(|f| !f.is_empty()));
@@ -506,7 +506,7 @@ fn collect_segment(
     let mut doc = scorer.doc();
     while doc != TERMINATED {
         if alive.is_none_or(|a| a.is_alive(doc)) && within(doc) {
-            let article = article_keys.first(doc).unwrap_or_default();
+            let article = articles.key(doc).unwrap_or_default();
             let title = match title_of {
                 Some((key, title)) if key == article => title,
                 _ => {

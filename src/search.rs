@@ -303,7 +303,7 @@ impl Hits {
         for (position, entry) in batch {
             let address = entry.address;
             let doc = self.doc(address, first_batch)?;
-            let article_address = article_of(&doc, &self.fields, address);
+            let article_address = self.reprints.article_of(address);
             if article.as_ref().map(|(at, _)| *at) != Some(article_address) {
                 let article_doc = self.doc(article_address, first_batch)?;
                 article = Some((article_address, article_doc));
@@ -488,21 +488,6 @@ fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
     doc.get_first(field)
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
-}
-
-/// The address of the document of the article of the passage `doc` at `address`: it is
-/// `article_back` documents before it, in the same segment.
-fn article_of(doc: &TantivyDocument, f: &Fields, address: DocAddress) -> DocAddress {
-    let back = doc
-        .get_first(f.article_back)
-        .and_then(|v| v.as_u64())
-        .unwrap_or(0);
-    DocAddress::new(
-        address.segment_ord,
-        address
-            .doc_id
-            .saturating_sub(u32::try_from(back).unwrap_or(u32::MAX)),
-    )
 }
 
 fn hit(

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use tantivy::collector::Count;
+use tantivy::index::SegmentId;
 use tantivy::query::{EnableScoring, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Searcher, Term};
@@ -12,7 +13,7 @@ use crate::analysis::AnalyzerConfig;
 use crate::dates::from_datetime;
 use crate::error::Result;
 use crate::index::Index;
-use crate::index::schema::{KIND_ARTICLE, KIND_FILE, KIND_PASSAGE};
+use crate::index::schema::{ArticleColumns, KIND_ARTICLE, KIND_FILE, KIND_PASSAGE};
 
 /// Articles and passages in an index.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -84,10 +85,6 @@ pub fn counts(index: &Index) -> Result<Counts> {
     })
 }
 
-fn article_key(reader: &tantivy::SegmentReader, doc: DocId) -> Option<u64> {
-    reader.fast_fields().u64("article_key").ok()?.first(doc)
-}
-
 impl Index {
     /// What the index holds.
     pub fn stats(&self) -> Result<Stats> {
@@ -106,7 +103,7 @@ impl Index {
                 let _ = column.ord_to_str(ord, &mut source);
             }
             by_source.entry(source.clone()).or_default().0 += 1;
-            if let Some(key) = article_key(reader, doc) {
+            if let Some(key) = fast.u64("own_key").ok().and_then(|c| c.first(doc)) {
                 source_of.insert(key, source);
             }
             if let Some(date) = fast.date("date").ok().and_then(|c| c.first(doc)) {
@@ -116,8 +113,15 @@ impl Index {
                 });
             }
         })?;
+        let mut articles: Option<(SegmentId, ArticleColumns)> = None;
         for_each_of_kind(self, &searcher, KIND_PASSAGE, |reader, doc| {
-            if let Some(source) = article_key(reader, doc).and_then(|key| source_of.get(&key)) {
+            if articles.as_ref().map(|(id, _)| *id) != Some(reader.segment_id()) {
+                articles = ArticleColumns::open(reader)
+                    .ok()
+                    .map(|columns| (reader.segment_id(), columns));
+            }
+            let key = articles.as_ref().and_then(|(_, columns)| columns.key(doc));
+            if let Some(source) = key.and_then(|key| source_of.get(&key)) {
                 by_source.entry(source.clone()).or_default().1 += 1;
             }
         })?;

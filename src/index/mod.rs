@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use schema::Fields;
 
 /// Version of the index layout; an index with another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 const CONFIG_FILE: &str = "gonghui.json";
 const DICTIONARY_FILE: &str = "dictionary.fst";

@@ -7,10 +7,12 @@
 //!   (a `title:` or `source:` term finds articles, then their passages by key);
 //! - `file`: one per indexed file, recording what incremental runs need.
 
+use tantivy::columnar::Column;
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FAST, Field, IndexRecordOption, NumericOptions, STORED, Schema,
     TextFieldIndexing, TextOptions,
 };
+use tantivy::{DocId, SegmentReader};
 
 use crate::analysis::tokenizers::GRAMS;
 
@@ -30,9 +32,12 @@ pub struct Fields {
     pub kind: Field,
     /// Articles: the article's id, stored.
     pub article_id: Field,
-    /// Passages and articles: hash of the article id, joining passages to their article (and
-    /// deleting both when an article with the same id replaces it).
+    /// Passages and articles: hash of the article id, indexed, joining passages to their
+    /// article (and deleting both when an article with the same id replaces it).
     pub article_key: Field,
+    /// Articles: the same key as a fast field, which passages reach through `article_back`
+    /// (see [`ArticleColumns`]).
+    pub own_key: Field,
     /// Passages and articles: the file read (deletes replace by it).
     pub path: Field,
     /// Passages: the paragraph, where its jieba words begin and end (a bitmap in 64-bit values,
@@ -45,7 +50,8 @@ pub struct Fields {
     /// start of the next part, indexed with this one (see [`crate::passages::continuations`]).
     pub part: Field,
     pub continuation: Field,
-    /// Passages: how many documents before the passage its article's document is.
+    /// Passages: how many documents before the passage its article's document is (a fast
+    /// field: see [`ArticleColumns`]).
     pub article_back: Field,
     /// Passages: length in characters and enumeration marks (see [`crate::analysis::shape`]),
     /// packed by [`shape_value`] for ranking; 0 on other documents, so that the column has a
@@ -64,10 +70,9 @@ pub struct Fields {
     /// Articles: the body's MinHash signature (bytes), to find the story of a reprint indexed
     /// later (see [`crate::reprints`]).
     pub reprint_signature: Field,
-    /// Passages and articles: the story the article belongs to, shared by its reprints (a
-    /// fast field, to collapse hits); articles: the same, indexed, to list a story's articles.
+    /// Articles: the story the article belongs to, shared by its reprints, as a fast field (to
+    /// collapse hits) and indexed (to list a story's articles).
     pub story: Field,
-    pub story_article: Field,
     /// Files: the file's path and its state as JSON.
     pub file_key: Field,
     pub file_state: Field,
@@ -99,14 +104,21 @@ pub type ArticleKeys =
 pub type PerArticle<V> =
     std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<ArticleKeyHasher>>;
 
+/// Bits of a `shape` value for the enumeration marks; the length in characters is above them.
+/// A fast field takes the bits of its largest value for every document: a passage has at
+/// most [`crate::passages::MAX_PASSAGE_CHARS`] characters, so this needs about 23.
+const MARK_BITS: u32 = 12;
+const MAX_SHAPE_CHARS: u64 = (1 << (64 - MARK_BITS)) - 1;
+
 /// The `shape` value of a passage: its length in characters and its enumeration marks.
 pub fn shape_value(chars: u64, list_marks: u64) -> u64 {
-    (chars.min(u64::from(u32::MAX)) << 32) | list_marks.min(u64::from(u32::MAX))
+    (chars.min(MAX_SHAPE_CHARS) << MARK_BITS) | list_marks.min((1 << MARK_BITS) - 1)
 }
 
 /// The length in characters and the enumeration marks of a `shape` value.
 pub fn shape_parts(value: u64) -> (u32, u32) {
-    ((value >> 32) as u32, value as u32)
+    let chars = (value >> MARK_BITS).min(u64::from(u32::MAX)) as u32;
+    (chars, (value & ((1 << MARK_BITS) - 1)) as u32)
 }
 
 /// Values of the `kind` field.
@@ -114,17 +126,45 @@ pub const KIND_PASSAGE: &str = "passage";
 pub const KIND_ARTICLE: &str = "article";
 pub const KIND_FILE: &str = "file";
 
+/// Per segment, the way from any document to its article's key and story: a passage's
+/// `article_back`, then the article's fast fields. Passages do not repeat them: an article's
+/// passages follow its document in the same segment.
+pub struct ArticleColumns {
+    back: Column<u64>,
+    keys: Column<u64>,
+    stories: Column<u64>,
+}
+
+impl ArticleColumns {
+    pub fn open(reader: &SegmentReader) -> tantivy::Result<ArticleColumns> {
+        let fast = reader.fast_fields();
+        Ok(ArticleColumns {
+            back: fast.u64("article_back")?,
+            keys: fast.u64("own_key")?,
+            stories: fast.u64("story")?,
+        })
+    }
+
+    /// The document of the article of `doc` (`doc` itself for an article).
+    pub fn article_doc(&self, doc: DocId) -> DocId {
+        let back = self.back.first(doc).unwrap_or(0);
+        doc.saturating_sub(u32::try_from(back).unwrap_or(u32::MAX))
+    }
+
+    /// The key of the article of `doc`.
+    pub fn key(&self, doc: DocId) -> Option<u64> {
+        self.keys.first(self.article_doc(doc))
+    }
+
+    /// The story of the article of `doc`.
+    pub fn story(&self, doc: DocId) -> Option<u64> {
+        self.stories.first(self.article_doc(doc))
+    }
+}
+
 /// The `article_key` of an article id.
 pub fn article_key(id: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(id.as_bytes())
-}
-
-fn analyzed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
-    TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(tokenizer)
-            .set_index_option(record),
-    )
 }
 
 /// A whole-value key: indexed as one term, without the length norms BM25 would not use.
@@ -141,24 +181,28 @@ impl Fields {
     /// Builds the schema and its fields.
     pub fn schema() -> (Schema, Fields) {
         let mut b = Schema::builder();
-        let mut text_field = |name: &str| TextField {
+        // Only the text and the heading are scored by BM25 and need its length norms: a title
+        // or source term finds articles, whose passages all score alike.
+        let mut text_field = |name: &str, scored: bool| TextField {
             stored: b.add_text_field(name, STORED),
             grams: b.add_text_field(
                 &format!("{name}_grams"),
-                analyzed(GRAMS, IndexRecordOption::WithFreqsAndPositions),
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(GRAMS)
+                        .set_fieldnorms(scored)
+                        .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                ),
             ),
         };
-        let text = text_field("text");
-        let section = text_field("section");
-        let title = text_field("title");
-        let source = text_field("source");
+        let text = text_field("text", true);
+        let section = text_field("section", true);
+        let title = text_field("title", false);
+        let source = text_field("source", false);
         let fields = Fields {
             kind: b.add_text_field("kind", key()),
             article_id: b.add_text_field("article_id", STORED),
-            article_key: b.add_u64_field(
-                "article_key",
-                NumericOptions::default().set_indexed().set_fast(),
-            ),
+            article_key: b.add_u64_field("article_key", NumericOptions::default().set_indexed()),
             path: b.add_text_field("path", key()),
             text,
             word_bounds: b.add_u64_field("word_bounds", FAST),
@@ -166,12 +210,13 @@ impl Fields {
             para: b.add_u64_field("para", STORED),
             part: b.add_u64_field("part", STORED),
             continuation: b.add_text_field("continuation", STORED),
-            article_back: b.add_u64_field("article_back", STORED),
+            own_key: b.add_u64_field("own_key", FAST),
+            article_back: b.add_u64_field("article_back", FAST),
             shape: b.add_u64_field("shape", FAST),
             date: b.add_date_field(
                 "date",
+                // Filters and sorting read the fast field; nothing looks a date up.
                 DateOptions::default()
-                    .set_indexed()
                     .set_fast()
                     .set_precision(DateTimePrecision::Seconds),
             ),
@@ -183,9 +228,7 @@ impl Fields {
             url: b.add_text_field("url", STORED),
             path_text: b.add_text_field("path_text", STORED),
             reprint_signature: b.add_bytes_field("reprint_signature", FAST),
-            story: b.add_u64_field("story", FAST),
-            story_article: b
-                .add_u64_field("story_article", NumericOptions::default().set_indexed()),
+            story: b.add_u64_field("story", NumericOptions::default().set_indexed().set_fast()),
             file_key: b.add_text_field("file_key", key()),
             file_state: b.add_text_field("file_state", STORED),
         };

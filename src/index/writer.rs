@@ -584,7 +584,6 @@ impl Indexer {
         let add_keys = |doc: &mut TantivyDocument, kind: &str| {
             doc.add_text(f.kind, kind);
             doc.add_u64(f.article_key, article_key);
-            doc.add_u64(f.story, story);
             doc.add_text(f.path, &article.path);
             if let Some(date) = date {
                 doc.add_date(f.date, date);
@@ -597,6 +596,8 @@ impl Indexer {
         let mut batch = Vec::with_capacity(article.passages.len() + 1);
         let mut doc = TantivyDocument::new();
         add_keys(&mut doc, KIND_ARTICLE);
+        doc.add_u64(f.own_key, article_key);
+        doc.add_u64(f.story, story);
         doc.add_text(f.article_id, &article.id);
         doc.add_text(f.title.stored, &article.title);
         doc.add_text(f.source.stored, &article.source);
@@ -610,7 +611,6 @@ impl Indexer {
             doc.add_text(f.source_name, &article.source);
         }
         doc.add_u64(f.shape, 0);
-        doc.add_u64(f.story_article, story);
         if let Some(bytes) = &signature_bytes {
             doc.add_bytes(f.reprint_signature, bytes);
         }

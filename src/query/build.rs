@@ -284,7 +284,7 @@ impl Builder<'_> {
         let weight = articles.weight(EnableScoring::disabled_from_searcher(self.searcher))?;
         let mut keys = ArticleKeys::default();
         for reader in self.searcher.segment_readers() {
-            let column = reader.fast_fields().u64("article_key")?;
+            let column = reader.fast_fields().u64("own_key")?;
             let alive = reader.alive_bitset();
             let mut scorer = weight.scorer(reader, 1.0)?;
             let mut doc = scorer.doc();
