@@ -267,34 +267,82 @@ impl SignalWeights {
     }
 }
 
-/// A [`Nested`] term's grams in one segment, with their positions.
-struct NestedPostings {
-    typed: Vec<(i64, SegmentPostings)>,
-    longer: Vec<Vec<(i64, SegmentPostings)>>,
+/// A string's grams at their offsets in one segment, with their positions, to find where the
+/// string is in a document; the buffers are kept from one document to the next.
+struct GramPostings {
+    grams: Vec<(i64, SegmentPostings)>,
+    positions: Vec<u32>,
+    starts: Vec<i64>,
 }
 
-/// The postings with positions of grams at offsets in a segment, or `None` when one of them
-/// is not in it.
-fn open_grams(
-    grams: &[(i64, Term)],
-    reader: &SegmentReader,
-) -> Result<Option<Vec<(i64, SegmentPostings)>>> {
-    let mut postings = Vec::with_capacity(grams.len());
-    for (offset, term) in grams {
-        let index = reader.inverted_index(term.field())?;
-        let read = index.read_postings(term, IndexRecordOption::WithFreqsAndPositions);
-        match read.map_err(tantivy::TantivyError::from)? {
-            Some(gram) => postings.push((*offset, gram)),
-            None => return Ok(None),
+impl GramPostings {
+    /// `None` when one of the grams is not in the segment.
+    fn open(grams: &[(i64, Term)], reader: &SegmentReader) -> Result<Option<GramPostings>> {
+        let mut postings = Vec::with_capacity(grams.len());
+        for (offset, term) in grams {
+            let index = reader.inverted_index(term.field())?;
+            let read = index.read_postings(term, IndexRecordOption::WithFreqsAndPositions);
+            match read.map_err(tantivy::TantivyError::from)? {
+                Some(gram) => postings.push((*offset, gram)),
+                None => return Ok(None),
+            }
         }
+        Ok(Some(GramPostings {
+            grams: postings,
+            positions: Vec::new(),
+            starts: Vec::new(),
+        }))
     }
-    Ok(Some(postings))
+
+    /// Where in `doc` the string starts, in order, among the places its first gram allows
+    /// and `keep` accepts (the other grams' positions are read only while some are left).
+    fn starts_where(&mut self, doc: DocId, keep: impl Fn(i64) -> bool) -> &[i64] {
+        self.starts.clear();
+        for (_, postings) in &mut self.grams {
+            if postings.doc() < doc {
+                postings.seek(doc);
+            }
+            if postings.doc() != doc {
+                return &self.starts;
+            }
+        }
+        let Some(((first_offset, first), others)) = self.grams.split_first_mut() else {
+            return &self.starts;
+        };
+        self.positions.clear();
+        first.positions(&mut self.positions);
+        let starts = self.positions.iter().map(|&p| i64::from(p) - *first_offset);
+        self.starts.extend(starts.filter(|&start| keep(start)));
+        for (offset, postings) in others {
+            if self.starts.is_empty() {
+                break;
+            }
+            self.positions.clear();
+            postings.positions(&mut self.positions);
+            let positions = &self.positions;
+            self.starts.retain(|start| {
+                u32::try_from(start + *offset).is_ok_and(|p| positions.binary_search(&p).is_ok())
+            });
+        }
+        &self.starts
+    }
+
+    /// Where in `doc` the string starts, in order.
+    fn starts(&mut self, doc: DocId) -> &[i64] {
+        self.starts_where(doc, |_| true)
+    }
+}
+
+/// A [`Nested`] term's grams in one segment, with their positions.
+struct NestedPostings {
+    typed: GramPostings,
+    longer: Vec<GramPostings>,
 }
 
 impl NestedPostings {
     /// `None` when the segment has no passage with the typed form inside a longer one.
     fn open(nested: &Nested, reader: &SegmentReader) -> Result<Option<NestedPostings>> {
-        let open = |grams: &[(i64, Term)]| open_grams(grams, reader);
+        let open = |grams: &[(i64, Term)]| GramPostings::open(grams, reader);
         let Some(typed) = open(&nested.typed)? else {
             return Ok(None);
         };
@@ -307,49 +355,20 @@ impl NestedPostings {
 
     /// Whether the typed form is in the text of `doc`, and only inside longer forms.
     fn only_inside_longer(&mut self, doc: DocId) -> bool {
-        let typed = starts(&mut self.typed, doc);
+        let typed = self.typed.starts(doc);
         if typed.is_empty() {
             return false;
         }
-        let longer: Vec<Vec<i64>> = self.longer.iter_mut().map(|f| starts(f, doc)).collect();
+        let longer: Vec<&[i64]> = self.longer.iter_mut().map(|f| f.starts(doc)).collect();
         typed
             .iter()
             .all(|start| longer.iter().any(|l| l.binary_search(start).is_ok()))
     }
 }
 
-/// Where in `doc` a string whose grams are at `grams` offsets starts (by its first gram's
-/// place), in order.
-fn starts(grams: &mut [(i64, SegmentPostings)], doc: DocId) -> Vec<i64> {
-    let mut places: Vec<(i64, Vec<u32>)> = Vec::with_capacity(grams.len());
-    for (offset, postings) in grams.iter_mut() {
-        if postings.doc() < doc {
-            postings.seek(doc);
-        }
-        if postings.doc() != doc {
-            return Vec::new();
-        }
-        let mut positions = Vec::new();
-        postings.positions(&mut positions);
-        places.push((*offset, positions));
-    }
-    let Some(((first_offset, first), others)) = places.split_first() else {
-        return Vec::new();
-    };
-    first
-        .iter()
-        .map(|&position| i64::from(position) - first_offset)
-        .filter(|start| {
-            others.iter().all(|(offset, positions)| {
-                u32::try_from(start + offset).is_ok_and(|p| positions.binary_search(&p).is_ok())
-            })
-        })
-        .collect()
-}
-
 /// A query word's grams in one segment (`None` when one is missing there), and its length.
 struct WordPostings {
-    grams: Option<Vec<(i64, SegmentPostings)>>,
+    grams: Option<GramPostings>,
     len: u32,
     short_han: bool,
 }
@@ -361,9 +380,8 @@ impl WordPostings {
             return false;
         };
         let (len, short_han) = (u64::from(self.len), self.short_han);
-        starts(grams, doc)
-            .into_iter()
-            .any(|start| is_word_at(bounds, start as u64, len, short_han))
+        let whole = |start: i64| is_word_at(bounds, start as u64, len, short_han);
+        !grams.starts_where(doc, whole).is_empty()
     }
 }
 
@@ -390,7 +408,7 @@ impl TermPresence {
                     form.iter()
                         .map(|word| {
                             Ok(WordPostings {
-                                grams: open_grams(&word.grams, reader)?,
+                                grams: GramPostings::open(&word.grams, reader)?,
                                 len: word.len,
                                 short_han: word.short_han,
                             })
