@@ -41,7 +41,7 @@ use crate::analysis::words::is_word_at;
 use crate::dates::Days;
 use crate::error::Result;
 use crate::index::schema::{ArticleColumns, PerArticle, shape_parts};
-use crate::query::build::{Nested, Signals, Word};
+use crate::query::build::{NEAR_CHARS, NearPair, Nested, Signals, Word};
 
 const AS_TYPED: f32 = 100.0;
 const WHOLE_WORDS: f32 = 8.0;
@@ -197,19 +197,6 @@ impl Presence {
     }
 }
 
-/// How many of `presences` match `doc`.
-fn count_at(presences: &mut [Presence], doc: DocId) -> usize {
-    presences.iter_mut().map(|p| usize::from(p.at(doc))).sum()
-}
-
-/// The share of `presences` that match `doc`, or `none` when there are none to ask.
-fn share_at(presences: &mut [Presence], doc: DocId, none: f32) -> f32 {
-    if presences.is_empty() {
-        return none;
-    }
-    count_at(presences, doc) as f32 / presences.len() as f32
-}
-
 /// The presence weights of one term's signals.
 struct TermWeights {
     /// None when the term is one word and has no synonyms: it is there as typed.
@@ -225,21 +212,11 @@ struct TermWeights {
 /// The presence weights of the signals, built once per query.
 struct SignalWeights {
     terms: Vec<TermWeights>,
-    near: Vec<Box<dyn Weight>>,
+    near: Vec<NearPair>,
 }
 
 fn presence_weight(query: &dyn Query, searcher: &Searcher) -> Result<Box<dyn Weight>> {
     Ok(query.weight(EnableScoring::disabled_from_searcher(searcher))?)
-}
-
-fn presence_weights(
-    queries: &[Box<dyn Query>],
-    searcher: &Searcher,
-) -> Result<Vec<Box<dyn Weight>>> {
-    queries
-        .iter()
-        .map(|q| presence_weight(q.as_ref(), searcher))
-        .collect()
 }
 
 impl SignalWeights {
@@ -262,7 +239,7 @@ impl SignalWeights {
         }
         Ok(SignalWeights {
             terms,
-            near: presence_weights(&signals.near, searcher)?,
+            near: signals.near.clone(),
         })
     }
 }
@@ -385,6 +362,51 @@ impl WordPostings {
     }
 }
 
+/// Two terms typed one after the other in one segment (`None` when one is not in it).
+struct NearPostings(Option<(GramPostings, GramPostings)>);
+
+impl NearPostings {
+    fn open(pair: &NearPair, reader: &SegmentReader) -> Result<NearPostings> {
+        let first = GramPostings::open(&pair.first, reader)?;
+        let second = GramPostings::open(&pair.second, reader)?;
+        Ok(NearPostings(first.zip(second)))
+    }
+
+    /// Whether the two terms start at most [`NEAR_CHARS`] apart in `doc`, in either order.
+    fn at(&mut self, doc: DocId) -> bool {
+        let Some((first, second)) = &mut self.0 else {
+            return false;
+        };
+        let first = first.starts(doc);
+        if first.is_empty() {
+            return false;
+        }
+        let second = second.starts(doc);
+        let (mut i, mut j) = (0, 0);
+        while i < first.len() && j < second.len() {
+            if (first[i] - second[j]).abs() <= NEAR_CHARS {
+                return true;
+            }
+            if first[i] < second[j] {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+        false
+    }
+}
+
+/// The share of the pairs of terms that stand near each other in `doc`; 1 for a query without
+/// a pair.
+fn near_share(near: &mut [NearPostings], doc: DocId) -> f32 {
+    if near.is_empty() {
+        return 1.0;
+    }
+    let count: usize = near.iter_mut().map(|pair| usize::from(pair.at(doc))).sum();
+    count as f32 / near.len() as f32
+}
+
 /// One term's signals on the documents of a segment.
 struct TermPresence {
     literal: Option<Presence>,
@@ -493,10 +515,10 @@ fn collect_segment(
         .iter()
         .map(|t| TermPresence::new(t, reader))
         .collect::<Result<_>>()?;
-    let mut near: Vec<Presence> = weights
+    let mut near: Vec<NearPostings> = weights
         .near
         .iter()
-        .map(|w| Ok(Presence(w.scorer(reader, 1.0)?)))
+        .map(|pair| NearPostings::open(pair, reader))
         .collect::<Result<_>>()?;
     let term_count = terms.len();
     let share = |count: usize| {
@@ -572,7 +594,7 @@ fn collect_segment(
                     synonym: share(other_form),
                     title: share(title),
                     section: share(in_section),
-                    near: share_at(&mut near, doc, 1.0),
+                    near: near_share(&mut near, doc),
                     article_matches: 0,
                     chars,
                     list_marks,

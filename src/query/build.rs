@@ -23,9 +23,9 @@ use crate::analysis::{normalize, query_words};
 use crate::error::{Error, Result};
 use crate::index::schema::{ArticleKeys, Fields, KIND_PASSAGE, TextField};
 
-/// Two terms stand near each other when their first grams are at most this many characters
-/// apart: within one clause or two of a news sentence.
-const NEAR_CHARS: u32 = 20;
+/// Two terms stand near each other when they start at most this many characters apart: within
+/// one clause or two of a news sentence.
+pub const NEAR_CHARS: i64 = 20;
 
 /// Weight of a match in the section heading, relative to one in the passage text.
 const SECTION_WEIGHT: f32 = 0.3;
@@ -62,8 +62,9 @@ pub struct TermSignals {
     pub section: Box<dyn Query>,
     /// Articles whose title holds the term.
     pub title_articles: ArticleKeys,
-    /// The term's first gram in the passage text, to measure how near the terms stand.
-    first_gram: Option<Term>,
+    /// The grams of the term as typed in the passage text, to measure how near the terms
+    /// stand.
+    grams: Vec<(i64, Term)>,
     /// When the form typed is part of longer forms of its group.
     pub nested: Option<Nested>,
 }
@@ -102,9 +103,16 @@ fn at_offsets(needle: &Needle, field: Field, shift: usize) -> Vec<(i64, Term)> {
 #[derive(Default)]
 pub struct Signals {
     pub terms: Vec<TermSignals>,
-    /// Passages where two terms typed one after the other stand near each other, one query
-    /// per such pair.
-    pub near: Vec<Box<dyn Query>>,
+    /// The grams of each two different terms typed one after the other, to tell passages
+    /// where the two stand near each other.
+    pub near: Vec<NearPair>,
+}
+
+/// Two terms typed one after the other: their grams in the passage text.
+#[derive(Debug, Clone)]
+pub struct NearPair {
+    pub first: Vec<(i64, Term)>,
+    pub second: Vec<(i64, Term)>,
 }
 
 /// A query ready to run.
@@ -147,16 +155,15 @@ pub fn compile(
     })
 }
 
-/// For each two terms typed one after the other, passages where their first grams stand within
-/// [`NEAR_CHARS`] of each other, in either order.
-fn near_pairs(terms: &[TermSignals]) -> Vec<Box<dyn Query>> {
+/// Each two different terms typed one after the other.
+fn near_pairs(terms: &[TermSignals]) -> Vec<NearPair> {
     terms
         .windows(2)
-        .filter_map(|pair| match (&pair[0].first_gram, &pair[1].first_gram) {
-            (Some(a), Some(b)) if a != b => Some(Box::new(PhraseQuery::new_with_offset_and_slop(
-                vec![(0, a.clone()), (0, b.clone())],
-                NEAR_CHARS,
-            )) as Box<dyn Query>),
+        .filter_map(|pair| match (&pair[0].grams, &pair[1].grams) {
+            (a, b) if !a.is_empty() && !b.is_empty() && a != b => Some(NearPair {
+                first: a.clone(),
+                second: b.clone(),
+            }),
             _ => None,
         })
         .collect()
@@ -439,11 +446,6 @@ impl Builder<'_> {
                 self.article_keys(self.contains_all(&[&form.whole], Scope::Title)?.as_ref())?,
             );
         }
-        let first_gram = typed
-            .whole
-            .grams()
-            .first()
-            .map(|(_, gram)| Term::from_field_text(f.text.grams, gram));
         Ok(TermSignals {
             nested: self.nested(forms),
             literal,
@@ -451,7 +453,7 @@ impl Builder<'_> {
             words,
             section: any(sections),
             title_articles,
-            first_gram,
+            grams: at_offsets(&typed.whole, f.text.grams, 0),
         })
     }
 
