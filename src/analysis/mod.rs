@@ -43,7 +43,7 @@ pub struct AnalyzerConfig {
 }
 
 /// The segmenter this build uses; an index made with another one must be rebuilt.
-pub const SEGMENTER: &str = "jieba-rs 0.11 search mode, no HMM; grams v2";
+pub const SEGMENTER: &str = "jieba-rs 0.11, no HMM, word bounds; grams v3 (characters)";
 
 /// The words of a normalised query string: jieba's default cut, without tokens that have no
 /// letter, digit or Han character.

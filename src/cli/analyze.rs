@@ -31,8 +31,8 @@ pub fn run(args: Args) -> Result<Outcome> {
     let normalized = normalize(&args.text);
     let words = query_words(index.dictionary(), &normalized);
     let jieba = index.dictionary().jieba_for(&normalized);
-    let search_words: Vec<&str> = jieba
-        .cut_for_search(&normalized, false)
+    let passage_words: Vec<&str> = jieba
+        .cut(&normalized, false)
         .into_iter()
         .map(|t| t.word)
         .filter(|w| w.chars().any(char::is_alphanumeric))
@@ -90,10 +90,11 @@ pub fn run(args: Args) -> Result<Outcome> {
                 "  (a search also finds these, after the passages with the form typed; --exact does not)"
             )?;
         }
-        writeln!(out, "index words {}", marked(&search_words))?;
+        writeln!(out, "index words {}", marked(&passage_words))?;
         writeln!(
             out,
-            "  (jieba search mode: ranks passages where a query word is a word)"
+            "  (their bounds rank passages where a query word is one of them, or two or three \
+             characters inside one)"
         )?;
         writeln!(out, "index grams {}", grams.join(" "))?;
         writeln!(

@@ -20,7 +20,7 @@ use crate::analysis::tokenizers::GRAMS;
 #[derive(Debug, Clone, Copy)]
 pub struct TextField {
     pub stored: Field,
-    /// Han bigrams, Latin/digit words and the Han characters at the edges of Han runs (see
+    /// Han characters and Latin/digit words at their character positions (see
     /// [`crate::analysis::grams`]).
     pub grams: Field,
 }
