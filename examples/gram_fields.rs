@@ -6,7 +6,8 @@
 //!
 //!     cargo run --release --example gram_fields -- characters|bigrams CORPUS.jsonl.zst DIR
 
-use std::io::BufRead;
+mod body_lines;
+
 use std::time::Instant;
 
 use gonghui::analysis::grams::{for_each_gram, is_han};
@@ -117,18 +118,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let started = Instant::now();
     let mut writer = index.writer(50_000_000)?;
-    let reader = std::io::BufReader::new(zstd::Decoder::new(std::fs::File::open(corpus)?)?);
-    for line in reader.lines() {
-        let record: serde_json::Value = serde_json::from_str(&line?)?;
-        let Some(body) = record["body"].as_str() else {
-            continue;
-        };
-        for paragraph in body.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            let mut doc = TantivyDocument::new();
-            doc.add_text(text, normalize(paragraph));
-            writer.add_document(doc)?;
-        }
-    }
+    body_lines::for_each_body_line(corpus, |paragraph| {
+        let mut doc = TantivyDocument::new();
+        doc.add_text(text, normalize(paragraph));
+        writer.add_document(doc)?;
+        Ok(())
+    })?;
     writer.commit()?;
     writer.wait_merging_threads()?;
     let seconds = started.elapsed().as_secs_f64();

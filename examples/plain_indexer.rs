@@ -5,7 +5,7 @@
 //!
 //!     cargo run --release --example plain_indexer -- CORPUS.jsonl.zst INDEX_DIR
 
-use std::io::BufRead;
+mod body_lines;
 
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{Index, TantivyDocument};
@@ -32,20 +32,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .register("jieba", tantivy_jieba::JiebaTokenizer::new());
     let mut writer = index.writer(50_000_000)?;
 
-    let reader = std::io::BufReader::new(zstd::Decoder::new(std::fs::File::open(corpus)?)?);
     let mut docs = 0u64;
-    for line in reader.lines() {
-        let record: serde_json::Value = serde_json::from_str(&line?)?;
-        let Some(body) = record["body"].as_str() else {
-            continue;
-        };
-        for paragraph in body.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            let mut doc = TantivyDocument::new();
-            doc.add_text(text, paragraph);
-            writer.add_document(doc)?;
-            docs += 1;
-        }
-    }
+    body_lines::for_each_body_line(corpus, |paragraph| {
+        let mut doc = TantivyDocument::new();
+        doc.add_text(text, paragraph);
+        writer.add_document(doc)?;
+        docs += 1;
+        Ok(())
+    })?;
     writer.commit()?;
     writer.wait_merging_threads()?;
     println!("indexed {docs} documents");
