@@ -41,7 +41,7 @@ use crate::analysis::words::is_word_at;
 use crate::dates::Days;
 use crate::error::Result;
 use crate::index::schema::{ArticleColumns, PerArticle, shape_parts};
-use crate::query::build::{NEAR_CHARS, NearPair, Nested, Signals, Word};
+use crate::query::build::{Grams, NEAR_CHARS, NearPair, Nested, Signals, TermSignals};
 
 const AS_TYPED: f32 = 100.0;
 const WHOLE_WORDS: f32 = 8.0;
@@ -183,65 +183,6 @@ pub fn explain(features: &Features, best_bm25: f32) -> Explanation {
 /// Points taken off, as a negative number (and 0, not −0, when nothing is taken).
 fn penalty(points: f32) -> f32 {
     if points > 0.0 { -points } else { 0.0 }
-}
-
-/// Whether a query matches the documents of a segment, asked in increasing document order.
-struct Presence(Box<dyn Scorer>);
-
-impl Presence {
-    fn at(&mut self, doc: DocId) -> bool {
-        if self.0.doc() < doc {
-            self.0.seek(doc);
-        }
-        self.0.doc() == doc
-    }
-}
-
-/// The presence weights of one term's signals.
-struct TermWeights {
-    /// None when the term is one word and has no synonyms: it is there as typed.
-    literal: Option<Box<dyn Weight>>,
-    /// Some when the term has synonyms: whether one of them is there as written.
-    synonym: Option<Box<dyn Weight>>,
-    /// Per form, its words.
-    words: Vec<Vec<Word>>,
-    section: Box<dyn Weight>,
-    nested: Option<Nested>,
-}
-
-/// The presence weights of the signals, built once per query.
-struct SignalWeights {
-    terms: Vec<TermWeights>,
-    near: Vec<NearPair>,
-}
-
-fn presence_weight(query: &dyn Query, searcher: &Searcher) -> Result<Box<dyn Weight>> {
-    Ok(query.weight(EnableScoring::disabled_from_searcher(searcher))?)
-}
-
-impl SignalWeights {
-    fn new(signals: &Signals, searcher: &Searcher) -> Result<SignalWeights> {
-        let optional = |query: &Option<Box<dyn Query>>| {
-            query
-                .as_deref()
-                .map(|q| presence_weight(q, searcher))
-                .transpose()
-        };
-        let mut terms = Vec::with_capacity(signals.terms.len());
-        for term in &signals.terms {
-            terms.push(TermWeights {
-                literal: optional(&term.literal)?,
-                synonym: optional(&term.synonym)?,
-                words: term.words.clone(),
-                section: presence_weight(term.section.as_ref(), searcher)?,
-                nested: term.nested.clone(),
-            });
-        }
-        Ok(SignalWeights {
-            terms,
-            near: signals.near.clone(),
-        })
-    }
 }
 
 /// A string's grams at their offsets in one segment, with their positions, to find where the
@@ -407,23 +348,48 @@ fn near_share(near: &mut [NearPostings], doc: DocId) -> f32 {
     count as f32 / near.len() as f32
 }
 
+/// Whether any of some strings is in the documents of a segment, asked at matching
+/// documents only (a string's positions are read there, not over every passage that has
+/// its characters).
+struct AnyOf(Vec<GramPostings>);
+
+impl AnyOf {
+    fn open(strings: &[Grams], reader: &SegmentReader) -> Result<AnyOf> {
+        let mut open = Vec::with_capacity(strings.len());
+        for grams in strings {
+            open.extend(GramPostings::open(grams, reader)?);
+        }
+        Ok(AnyOf(open))
+    }
+
+    fn at(&mut self, doc: DocId) -> bool {
+        self.0
+            .iter_mut()
+            .any(|string| !string.starts(doc).is_empty())
+    }
+}
+
 /// One term's signals on the documents of a segment.
 struct TermPresence {
-    literal: Option<Presence>,
-    synonym: Option<Presence>,
+    literal: Option<AnyOf>,
+    synonym: Option<AnyOf>,
     words: Vec<Vec<WordPostings>>,
-    section: Presence,
+    section: AnyOf,
     nested: Option<NestedPostings>,
 }
 
 impl TermPresence {
-    fn new(weights: &TermWeights, reader: &SegmentReader) -> Result<TermPresence> {
-        let presence =
-            |w: &dyn Weight| -> Result<Presence> { Ok(Presence(w.scorer(reader, 1.0)?)) };
+    fn new(signals: &TermSignals, reader: &SegmentReader) -> Result<TermPresence> {
+        let any_of = |strings: &Option<Vec<Grams>>| {
+            strings
+                .as_deref()
+                .map(|strings| AnyOf::open(strings, reader))
+                .transpose()
+        };
         Ok(TermPresence {
-            literal: weights.literal.as_deref().map(presence).transpose()?,
-            synonym: weights.synonym.as_deref().map(presence).transpose()?,
-            words: weights
+            literal: any_of(&signals.literal)?,
+            synonym: any_of(&signals.synonym)?,
+            words: signals
                 .words
                 .iter()
                 .map(|form| {
@@ -438,8 +404,8 @@ impl TermPresence {
                         .collect::<Result<_>>()
                 })
                 .collect::<Result<_>>()?,
-            section: presence(weights.section.as_ref())?,
-            nested: match &weights.nested {
+            section: AnyOf::open(&signals.section, reader)?,
+            nested: match &signals.nested {
                 Some(nested) => NestedPostings::open(nested, reader)?,
                 None => None,
             },
@@ -480,14 +446,12 @@ pub fn collect(
     days: Days,
 ) -> Result<Vec<Candidate>> {
     let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let signal_weights = SignalWeights::new(signals, searcher)?;
     let mut candidates = Vec::new();
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         collect_segment(
             ord as u32,
             reader,
             weight.as_ref(),
-            &signal_weights,
             signals,
             days,
             &mut candidates,
@@ -501,7 +465,6 @@ fn collect_segment(
     ord: u32,
     reader: &SegmentReader,
     weight: &dyn Weight,
-    weights: &SignalWeights,
     signals: &Signals,
     days: Days,
     candidates: &mut Vec<Candidate>,
@@ -510,12 +473,12 @@ fn collect_segment(
     if scorer.doc() == TERMINATED {
         return Ok(());
     }
-    let mut terms: Vec<TermPresence> = weights
+    let mut terms: Vec<TermPresence> = signals
         .terms
         .iter()
         .map(|t| TermPresence::new(t, reader))
         .collect::<Result<_>>()?;
-    let mut near: Vec<NearPostings> = weights
+    let mut near: Vec<NearPostings> = signals
         .near
         .iter()
         .map(|pair| NearPostings::open(pair, reader))

@@ -51,15 +51,17 @@ pub struct Highlights {
 /// [`crate::rank`]).
 pub struct TermSignals {
     /// Passages where the term occurs as typed, for a term cut into several words or expanded
-    /// to its synonyms (otherwise every match has it as typed).
-    pub literal: Option<Box<dyn Query>>,
-    /// Passages where one of its synonyms occurs as written, for an expanded term.
-    pub synonym: Option<Box<dyn Query>>,
+    /// to its synonyms (otherwise every match has it as typed): the form typed in the text
+    /// and in the heading.
+    pub literal: Option<Vec<Grams>>,
+    /// Passages where one of its synonyms occurs as written, for an expanded term: each
+    /// synonym in the text and in the heading.
+    pub synonym: Option<Vec<Grams>>,
     /// Per form of the term, its dictionary words (two characters or more), to tell where
     /// they are jieba words of the passage, not only strings inside other words.
     pub words: Vec<Vec<Word>>,
-    /// Passages whose section heading holds the term.
-    pub section: Box<dyn Query>,
+    /// Passages whose section heading holds the term: each form in the heading.
+    pub section: Vec<Grams>,
     /// Articles whose title holds the term.
     pub title_articles: ArticleKeys,
     /// The grams of the term as typed in the passage text, to measure how near the terms
@@ -78,6 +80,9 @@ pub struct Nested {
     pub typed: Vec<(i64, Term)>,
     pub longer: Vec<Vec<(i64, Term)>>,
 }
+
+/// A string as the grams of one field at offsets from where it starts.
+pub type Grams = Vec<(i64, Term)>;
 
 /// A word of a query term: its grams in the passage text at offsets from its start, and its
 /// length in characters.
@@ -412,16 +417,10 @@ impl Builder<'_> {
     fn signals(&self, forms: &[Form]) -> Result<TermSignals> {
         let f = self.fields;
         let typed = &forms[0];
-        let as_written = |form: &Form| self.contains_all(&[&form.whole], Scope::Default);
-        let literal = if forms.len() > 1 || typed.words.len() > 1 {
-            Some(as_written(typed)?)
-        } else {
-            None
-        };
-        let mut synonyms = Vec::new();
-        for form in &forms[1..] {
-            synonyms.push(as_written(form)?);
-        }
+        let as_written =
+            |form: &Form| [f.text, f.section].map(|field| at_offsets(&form.whole, field.grams, 0));
+        let literal = (forms.len() > 1 || typed.words.len() > 1).then(|| as_written(typed).into());
+        let synonyms: Vec<Grams> = forms[1..].iter().flat_map(as_written).collect();
         let words = forms
             .iter()
             .map(|form| {
@@ -438,10 +437,8 @@ impl Builder<'_> {
                     .collect()
             })
             .collect();
-        let mut sections = Vec::new();
         let mut title_articles = ArticleKeys::default();
         for form in forms {
-            sections.push(self.field_contains(&form.whole, &f.section)?);
             title_articles.extend(
                 self.article_keys(self.contains_all(&[&form.whole], Scope::Title)?.as_ref())?,
             );
@@ -449,9 +446,12 @@ impl Builder<'_> {
         Ok(TermSignals {
             nested: self.nested(forms),
             literal,
-            synonym: (!synonyms.is_empty()).then(|| any(synonyms)),
+            synonym: (!synonyms.is_empty()).then_some(synonyms),
             words,
-            section: any(sections),
+            section: forms
+                .iter()
+                .map(|form| at_offsets(&form.whole, f.section.grams, 0))
+                .collect(),
             title_articles,
             grams: at_offsets(&typed.whole, f.text.grams, 0),
         })
