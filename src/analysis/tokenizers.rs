@@ -1,4 +1,4 @@
-//! The two tantivy tokenizers. Both receive text that is already normalised
+//! The tantivy tokenizer of the character grams. It receives text that is already normalised
 //! (see [`super::normalize`]), so index and query see the same characters.
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
