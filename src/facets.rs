@@ -18,7 +18,7 @@ use tantivy::{Opstamp, Searcher};
 use crate::dates::year_of;
 use crate::error::Result;
 use crate::index::Index;
-use crate::index::schema::KIND_ARTICLE;
+use crate::index::schema::{KIND_ARTICLE, own_keys};
 use crate::order::Dates;
 use crate::search::Hits;
 
@@ -63,7 +63,7 @@ impl Sources {
             {
                 let _ = column.ord_to_str(ord, &mut name);
             }
-            let Some(key) = fast.u64("own_key").ok().and_then(|c| c.first(doc)) else {
+            let Some(key) = own_keys(reader).ok().and_then(|c| c.first(doc)) else {
                 return;
             };
             let next = number.len() as u32;

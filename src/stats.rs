@@ -13,7 +13,7 @@ use crate::analysis::AnalyzerConfig;
 use crate::dates::from_datetime;
 use crate::error::Result;
 use crate::index::Index;
-use crate::index::schema::{ArticleColumns, KIND_ARTICLE, KIND_FILE, KIND_PASSAGE};
+use crate::index::schema::{ArticleColumns, KIND_ARTICLE, KIND_FILE, KIND_PASSAGE, own_keys};
 
 /// Articles and passages in an index.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -103,7 +103,7 @@ impl Index {
                 let _ = column.ord_to_str(ord, &mut source);
             }
             by_source.entry(source.clone()).or_default().0 += 1;
-            if let Some(key) = fast.u64("own_key").ok().and_then(|c| c.first(doc)) {
+            if let Some(key) = own_keys(reader).ok().and_then(|c| c.first(doc)) {
                 source_of.insert(key, source);
             }
             if let Some(date) = fast.date("date").ok().and_then(|c| c.first(doc)) {

@@ -140,7 +140,7 @@ impl ArticleColumns {
         let fast = reader.fast_fields();
         Ok(ArticleColumns {
             back: fast.u64("article_back")?,
-            keys: fast.u64("own_key")?,
+            keys: own_keys(reader)?,
             stories: fast.u64("story")?,
         })
     }
@@ -160,6 +160,11 @@ impl ArticleColumns {
     pub fn story(&self, doc: DocId) -> Option<u64> {
         self.stories.first(self.article_doc(doc))
     }
+}
+
+/// The keys of the articles of a segment, by their documents (see [`Fields::own_key`]).
+pub fn own_keys(reader: &SegmentReader) -> tantivy::Result<Column<u64>> {
+    reader.fast_fields().u64("own_key")
 }
 
 /// The `article_key` of an article id.

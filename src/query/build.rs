@@ -21,7 +21,7 @@ use crate::analysis::dictionary::QueryDictionary;
 use crate::analysis::grams::{Needle, is_han};
 use crate::analysis::{normalize, query_words};
 use crate::error::{Error, Result};
-use crate::index::schema::{ArticleKeys, Fields, KIND_PASSAGE, TextField};
+use crate::index::schema::{ArticleKeys, Fields, KIND_PASSAGE, TextField, own_keys};
 
 /// Two terms stand near each other when they start at most this many characters apart: within
 /// one clause or two of a news sentence.
@@ -66,7 +66,7 @@ pub struct TermSignals {
     pub title_articles: ArticleKeys,
     /// The grams of the term as typed in the passage text, to measure how near the terms
     /// stand.
-    grams: Vec<(i64, Term)>,
+    grams: Grams,
     /// When the form typed is part of longer forms of its group.
     pub nested: Option<Nested>,
 }
@@ -77,8 +77,8 @@ pub struct TermSignals {
 /// text, and those of each longer form, at offsets from where the typed form starts.
 #[derive(Debug, Clone)]
 pub struct Nested {
-    pub typed: Vec<(i64, Term)>,
-    pub longer: Vec<Vec<(i64, Term)>>,
+    pub typed: Grams,
+    pub longer: Vec<Grams>,
 }
 
 /// A string as the grams of one field at offsets from where it starts.
@@ -88,14 +88,14 @@ pub type Grams = Vec<(i64, Term)>;
 /// length in characters.
 #[derive(Debug, Clone)]
 pub struct Word {
-    pub grams: Vec<(i64, Term)>,
+    pub grams: Grams,
     pub len: u32,
     /// Two or three Han characters: a word inside longer words too.
     pub short_han: bool,
 }
 
 /// The grams of a needle as terms of `field`, at offsets from `shift` characters into it.
-fn at_offsets(needle: &Needle, field: Field, shift: usize) -> Vec<(i64, Term)> {
+fn at_offsets(needle: &Needle, field: Field, shift: usize) -> Grams {
     let grams = needle.grams();
     let at = |offset: usize| offset as i64 - shift as i64;
     grams
@@ -116,8 +116,8 @@ pub struct Signals {
 /// Two terms typed one after the other: their grams in the passage text.
 #[derive(Debug, Clone)]
 pub struct NearPair {
-    pub first: Vec<(i64, Term)>,
-    pub second: Vec<(i64, Term)>,
+    pub first: Grams,
+    pub second: Grams,
 }
 
 /// A query ready to run.
@@ -164,12 +164,11 @@ pub fn compile(
 fn near_pairs(terms: &[TermSignals]) -> Vec<NearPair> {
     terms
         .windows(2)
-        .filter_map(|pair| match (&pair[0].grams, &pair[1].grams) {
-            (a, b) if !a.is_empty() && !b.is_empty() && a != b => Some(NearPair {
-                first: a.clone(),
-                second: b.clone(),
-            }),
-            _ => None,
+        .map(|pair| (&pair[0].grams, &pair[1].grams))
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty() && a != b)
+        .map(|(a, b)| NearPair {
+            first: a.clone(),
+            second: b.clone(),
         })
         .collect()
 }
@@ -296,7 +295,7 @@ impl Builder<'_> {
         let weight = articles.weight(EnableScoring::disabled_from_searcher(self.searcher))?;
         let mut keys = ArticleKeys::default();
         for reader in self.searcher.segment_readers() {
-            let column = reader.fast_fields().u64("own_key")?;
+            let column = own_keys(reader)?;
             let alive = reader.alive_bitset();
             let mut scorer = weight.scorer(reader, 1.0)?;
             let mut doc = scorer.doc();
@@ -464,7 +463,7 @@ impl Builder<'_> {
             all_han.then(|| at_offsets(&form.whole, self.fields.text.grams, shift))
         };
         let (typed, others) = forms.split_first()?;
-        let longer: Vec<Vec<(i64, Term)>> = others
+        let longer: Vec<Grams> = others
             .iter()
             .filter(|form| form.text.len() > typed.text.len())
             .filter_map(|form| {
