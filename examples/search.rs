@@ -6,8 +6,8 @@
 
 use std::path::PathBuf;
 
-use gonghui::index::writer::{IndexOptions, index_paths};
 use gonghui::{Index, SearchOptions};
+use gonghui::{IndexOptions, index_paths};
 
 fn main() -> gonghui::Result<()> {
     let mut args = std::env::args().skip(1);

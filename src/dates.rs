@@ -79,14 +79,19 @@ fn civil(days: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// Days since 1970-01-01 of a tantivy date value.
+pub fn day_number(date: DateTime) -> i64 {
+    date.into_timestamp_secs().div_euclid(86_400)
+}
+
 /// The year of a tantivy date value, without formatting it (facets count many).
 pub fn year_of(date: DateTime) -> i64 {
-    civil(date.into_timestamp_secs().div_euclid(86_400)).0
+    civil(day_number(date)).0
 }
 
 /// `YYYY-MM-DD` of a tantivy date value.
 pub fn from_datetime(date: DateTime) -> String {
-    civil_from_days(date.into_timestamp_secs().div_euclid(86_400))
+    civil_from_days(day_number(date))
 }
 
 /// The days a search is limited to (`--from`, `--to`), both included. With either, undated

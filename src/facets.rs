@@ -12,28 +12,31 @@ use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+use tantivy::Opstamp;
 use tantivy::index::SegmentId;
-use tantivy::{Opstamp, Searcher};
 
 use crate::dates::year_of;
 use crate::error::Result;
-use crate::index::Index;
-use crate::index::schema::{KIND_ARTICLE, own_keys};
-use crate::order::Dates;
-use crate::search::Hits;
+use crate::hits::Hits;
+use crate::index::schema::KIND_ARTICLE;
+use crate::index::view::IndexView;
 
 /// Matching passages with one value of a facet. The key `""` counts the passages without a
 /// date (years) or without a source (sources), so that the counts of a facet sum to the total.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FacetCount {
+    /// The year (`2021`) or the source, or `""` for none.
     pub key: String,
+    /// Matching passages with it.
     pub count: usize,
 }
 
 /// Matching passages by year (oldest first, undated last) and by source (most first).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Facets {
+    /// Oldest first, undated last.
     pub years: Vec<FacetCount>,
+    /// Most first.
     pub sources: Vec<FacetCount>,
 }
 
@@ -47,23 +50,17 @@ struct Sources {
 }
 
 impl Sources {
-    fn build(index: &Index, searcher: &Searcher) -> Result<Sources> {
+    fn build(view: &IndexView) -> Result<Sources> {
         let mut sources = Sources {
-            segments: searcher.generation().segments().clone(),
+            segments: view.searcher().generation().segments().clone(),
             of_article: FxHashMap::default(),
             names: Vec::new(),
         };
         let mut number: HashMap<String, u32> = HashMap::new();
         let mut name = String::new();
-        crate::stats::for_each_of_kind(index, searcher, KIND_ARTICLE, |reader, doc| {
-            let fast = reader.fast_fields();
-            name.clear();
-            if let Ok(Some(column)) = fast.str("source_name")
-                && let Some(ord) = column.term_ords(doc).next()
-            {
-                let _ = column.ord_to_str(ord, &mut name);
-            }
-            let Some(key) = own_keys(reader).ok().and_then(|c| c.first(doc)) else {
+        view.for_each_of_kind(KIND_ARTICLE, |segment, doc| {
+            segment.source_name(doc, &mut name);
+            let Some(key) = segment.article_key(doc) else {
                 return;
             };
             let next = number.len() as u32;
@@ -79,22 +76,18 @@ impl Sources {
 
 /// Counts facets, keeping the article → source map between calls while the index is unchanged.
 #[derive(Default)]
-pub struct FacetCounter {
+pub(crate) struct FacetCounter {
     sources: Mutex<Option<Arc<Sources>>>,
 }
 
 impl FacetCounter {
-    pub fn new() -> Self {
-        Self::default()
+    /// Builds what counting needs for `view`, so that no search on it waits for it.
+    pub(crate) fn prepare(&self, view: &IndexView) -> Result<()> {
+        self.sources(view).map(|_| ())
     }
 
-    /// Builds what counting needs for the index as it is now, so that no search waits for it.
-    pub fn prepare(&self, index: &Index) -> Result<()> {
-        self.sources(index, &index.searcher()).map(|_| ())
-    }
-
-    fn sources(&self, index: &Index, searcher: &Searcher) -> Result<Arc<Sources>> {
-        let current = searcher.generation().segments();
+    fn sources(&self, view: &IndexView) -> Result<Arc<Sources>> {
+        let current = view.searcher().generation().segments();
         if let Some(sources) = self
             .sources
             .lock()
@@ -105,20 +98,19 @@ impl FacetCounter {
             return Ok(Arc::clone(sources));
         }
         // Built outside the lock: concurrent first searches may build it twice, none waits.
-        let sources = Arc::new(Sources::build(index, searcher)?);
+        let sources = Arc::new(Sources::build(view)?);
         *self.sources.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&sources));
         Ok(sources)
     }
 
     /// Counts the passages matching a search by year and by source: all of them, not only
     /// the hits taken.
-    pub fn count(&self, index: &Index, hits: &Hits) -> Result<Facets> {
-        let (searcher, matches) = hits.matches();
-        let sources = self.sources(index, searcher)?;
-        let mut dates = Dates::new(searcher);
+    pub(crate) fn count(&self, hits: &Hits) -> Result<Facets> {
+        let (view, matches) = hits.matches();
+        let sources = self.sources(view)?;
         let (mut by_date, mut by_article) = (Runs::new(), Runs::new());
         for entry in matches {
-            by_date.add(dates.of(entry.address));
+            by_date.add(view.date(entry.address));
             by_article.add(entry.article);
         }
         let mut tally = Tally::default();

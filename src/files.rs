@@ -6,11 +6,11 @@
 //! a [`Skipped`] with its place and reason, and everything else is read.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, IsTerminal, Read};
 use std::path::{Component, Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use indicatif::ProgressBar;
+use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::articles::{Article, jsonl, page};
@@ -27,8 +27,11 @@ pub enum Format {
 /// How a JSON Lines file is compressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {
+    /// Plain text.
     None,
+    /// `.zst`.
     Zstd,
+    /// `.gz`.
     Gzip,
 }
 
@@ -37,6 +40,7 @@ pub enum Compression {
 pub struct InputFile {
     /// The path as given (`-` for standard input), without `./` parts.
     pub path: PathBuf,
+    /// How the file is read.
     pub format: Format,
     /// Size in bytes (0 for standard input).
     pub size: u64,
@@ -54,6 +58,36 @@ impl InputFile {
     pub fn is_stdin(&self) -> bool {
         self.path.as_os_str() == "-"
     }
+
+    /// A hash of the file's content (128-bit xxh3, in hex), to tell a changed file from one
+    /// only touched.
+    pub fn content_hash(&self) -> std::io::Result<String> {
+        let mut file = File::open(&self.path)?;
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut buf = vec![0; 1 << 20];
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                return Ok(format!("{:032x}", hasher.digest128()));
+            }
+            hasher.update(&buf[..n]);
+        }
+    }
+}
+
+/// A progress bar of the bytes read, on standard error when `shown`, it is a terminal and
+/// there is enough to read to need one (more than 8 MiB); hidden otherwise.
+pub(crate) fn progress_bar(total_bytes: u64, shown: bool) -> ProgressBar {
+    if !shown || !std::io::stderr().is_terminal() || total_bytes <= (8 << 20) {
+        return ProgressBar::hidden();
+    }
+    let template =
+        "{spinner} indexing [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}";
+    ProgressBar::new(total_bytes).with_style(
+        ProgressStyle::with_template(template)
+            .expect("the progress template is valid")
+            .progress_chars("=> "),
+    )
 }
 
 /// Something that was not read, and why.
@@ -61,6 +95,7 @@ impl InputFile {
 pub struct Skipped {
     /// `FILE` or `FILE:LINE`.
     pub place: String,
+    /// Why, in words.
     pub reason: String,
 }
 

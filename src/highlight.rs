@@ -145,6 +145,30 @@ mod tests {
         }
     }
 
+    /// Text mixing Han (simplified and traditional), Latin, digits, full-width forms,
+    /// punctuation, emoji and combining marks.
+    const MIXED: &str = "[志愿者工会疫情防控總會誌願者服务的了abcXYZ019ＡＢ１İß，。！？；：“”《》() \\-\"\u{3000}\n😀👍🏽\u{301}\u{200d}𠀀]{0,80}";
+
+    proptest::proptest! {
+        #[test]
+        fn spans_are_whole_characters_sorted_and_apart(text in MIXED, query in MIXED) {
+            let Some(whole) = Needle::new(&crate::analysis::normalize(&query)) else {
+                return Ok(());
+            };
+            let terms = [TermNeedles { whole, words: Vec::new() }];
+            let found = spans(&text, &terms);
+            let len = text.chars().count();
+            for pair in found.windows(2) {
+                proptest::prop_assert!(pair[0].1 < pair[1].0, "spans overlap or touch: {:?}", found);
+            }
+            for &(start, end) in &found {
+                proptest::prop_assert!(start < end && end <= len);
+            }
+            let (from, to) = window(&text, &found, 20);
+            proptest::prop_assert!(from <= to && to <= len);
+        }
+    }
+
     #[test]
     fn one_span_per_occurrence() {
         let text = "招募职工志愿者137名,并接收169名志愿者";

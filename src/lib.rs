@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! gonghui (工会): full-text search for Chinese news archives.
 //!
 //! Data flows one way, a module per step:
@@ -9,8 +10,7 @@
 //!   source; [`serve`] answers searches over HTTP.
 //!
 //! ```
-//! use gonghui::{Index, SearchOptions};
-//! use gonghui::index::writer::{index_paths, IndexOptions};
+//! use gonghui::{Index, IndexOptions, SearchOptions, index_paths};
 //!
 //! # fn main() -> gonghui::Result<()> {
 //! # let dir = tempfile::tempdir().unwrap();
@@ -35,26 +35,44 @@
 //!
 //! Highlight offsets are character offsets (Unicode scalar values) into the passage text.
 
-pub mod analysis;
+mod analysis;
 pub mod articles;
 pub mod cli;
-pub mod dates;
-pub mod error;
-pub mod facets;
+mod dates;
+mod disk;
+mod error;
+mod facets;
 pub mod files;
-pub mod highlight;
-pub mod index;
+mod highlight;
+mod hits;
+mod index;
 mod order;
-pub mod passages;
+mod passages;
 pub mod printer;
 pub mod query;
-pub mod rank;
-pub mod reprints;
-pub mod search;
-pub mod serve;
-pub mod stats;
+mod rank;
+mod reprints;
+mod search;
+mod serve;
+mod stats;
 mod store;
 
-pub use error::{Error, Result};
-pub use index::Index;
-pub use search::{Hit, SearchOptions, SearchResults, Sort};
+pub use analysis::AnalyzerConfig;
+pub use analysis::normalize;
+pub use analysis::tokenizers::GramTokenizer;
+pub use articles::Article;
+pub use error::{DateBound, Error, Result};
+pub use facets::{FacetCount, Facets};
+pub use files::Skipped;
+pub use highlight::Span;
+pub use hits::{ArticleInfo, Hit, Hits, PassageInfo, SearchResults, Summary};
+pub use index::view::Counts;
+pub use index::writer::{IndexOptions, IndexReport, Indexer, index_paths};
+pub use index::{Index, IndexConfig};
+pub use order::Sort;
+pub use passages::{Dropped, MAX_PASSAGE_CHARS, Passage};
+pub use query::synonyms::Synonyms;
+pub use rank::{Explanation, Part};
+pub use reprints::{GroupCounts, Reprint};
+pub use search::SearchOptions;
+pub use stats::{SourceCount, Stats};

@@ -6,14 +6,55 @@
 //! sorts only those: the first page costs one pass, and writing every match costs a few passes
 //! more than one sort.
 
-use tantivy::columnar::Column;
-use tantivy::{DateTime, DocAddress, Searcher};
-
 use std::collections::VecDeque;
 
+use tantivy::{DateTime, DocAddress};
+
 use crate::index::schema::PerArticle as PerArticleMap;
-use crate::rank::{self, Candidate, Explanation, Features};
-use crate::search::{SearchOptions, Sort};
+use crate::index::view::IndexView;
+use crate::rank::{self, Explanation, Features, Ranked};
+
+/// Order of the hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best match first (see the README, "Ranking").
+    #[default]
+    Score,
+    /// Oldest first.
+    Date,
+    /// Newest first.
+    DateDesc,
+}
+
+impl Sort {
+    /// Every order, as offered to users.
+    pub const ALL: [Sort; 3] = [Sort::Score, Sort::Date, Sort::DateDesc];
+
+    /// The order's name, as the command line and the API spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::Score => "score",
+            Sort::Date => "date",
+            Sort::DateDesc => "-date",
+        }
+    }
+}
+
+impl std::str::FromStr for Sort {
+    type Err = String;
+
+    /// An order by its [`Sort::name`]; the error lists the names.
+    fn from_str(name: &str) -> Result<Sort, String> {
+        Sort::ALL
+            .into_iter()
+            .find(|sort| sort.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Sort::ALL.iter().map(|sort| sort.name()).collect();
+                let (last, others) = names.split_last().expect("there are orders");
+                format!("give {} or {last}", others.join(", "))
+            })
+    }
+}
 
 /// What is kept of a match once scored.
 #[derive(Debug, Clone, Copy)]
@@ -48,23 +89,22 @@ fn before(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 }
 
 impl Order {
-    /// Orders scored matches, which come in index order, as the options ask.
-    pub(crate) fn new(
-        searcher: &Searcher,
-        candidates: Vec<Candidate>,
-        options: &SearchOptions,
-    ) -> Order {
-        let best_bm25 = rank::best_bm25(&candidates);
-        let features = match options.explain {
+    /// Puts scored matches, which come in index order, in `sort` order, keeping their
+    /// features when their scores are to be explained.
+    pub(crate) fn new(view: &IndexView, ranked: Ranked, sort: Sort, explain: bool) -> Order {
+        let Ranked {
+            candidates,
+            best_bm25,
+        } = ranked;
+        let features = match explain {
             true => candidates.iter().map(|c| c.features).collect(),
             false => Vec::new(),
         };
-        let mut dates = Dates::new(searcher);
         let entries: Vec<Entry> = candidates
             .iter()
             .enumerate()
             .map(|(i, c)| Entry {
-                key: order_key(&mut dates, options.sort, c.address),
+                key: order_key(view, sort, c.address),
                 score: c.score,
                 address: c.address,
                 article: c.article,
@@ -157,41 +197,15 @@ impl PerArticle {
     }
 }
 
-/// The dates of matches that come segment by segment, the column of the segment read last
-/// kept open.
-pub(crate) struct Dates<'s> {
-    searcher: &'s Searcher,
-    column: Option<(u32, Option<Column<DateTime>>)>,
-}
-
-impl<'s> Dates<'s> {
-    pub(crate) fn new(searcher: &'s Searcher) -> Self {
-        Dates {
-            searcher,
-            column: None,
-        }
-    }
-
-    pub(crate) fn of(&mut self, address: DocAddress) -> Option<DateTime> {
-        let segment = address.segment_ord;
-        if self.column.as_ref().is_none_or(|(s, _)| *s != segment) {
-            let column = self
-                .searcher
-                .segment_reader(segment)
-                .fast_fields()
-                .date("date");
-            self.column = Some((segment, column.ok()));
-        }
-        self.column.as_ref()?.1.as_ref()?.first(address.doc_id)
-    }
-}
-
 /// The order key of a match: 0 by score; by date its day, undated passages last either way.
-fn order_key(dates: &mut Dates, sort: Sort, address: DocAddress) -> i64 {
+fn order_key(view: &IndexView, sort: Sort, address: DocAddress) -> i64 {
     if sort == Sort::Score {
         return 0;
     }
-    match (dates.of(address).map(DateTime::into_timestamp_micros), sort) {
+    match (
+        view.date(address).map(DateTime::into_timestamp_micros),
+        sort,
+    ) {
         (None, _) => i64::MAX,
         (Some(day), Sort::DateDesc) => day.saturating_neg(),
         (Some(day), _) => day,

@@ -34,7 +34,9 @@ pub struct Passage {
 pub struct Dropped {
     /// The line of the file (pages) or the paragraph of the body (JSON Lines), from 1.
     pub line: usize,
+    /// The text left out.
     pub text: String,
+    /// Why.
     pub reason: &'static str,
 }
 

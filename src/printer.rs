@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::facets::{FacetCount, Facets};
 use crate::highlight::{self, Span};
+use crate::hits::{ArticleInfo, Hit, PassageInfo, SearchResults, Summary};
 use crate::rank::Explanation;
-use crate::search::{ArticleInfo, Hit, PassageInfo, SearchResults, Summary};
 
 /// Version of the JSON output format, given in every summary.
 pub const JSON_FORMAT_VERSION: u32 = 1;
@@ -91,12 +91,14 @@ fn clip(spans: &[Span], (from, to): Span) -> Vec<Span> {
 /// Text output: per hit, the title, a line of metadata, and the passage (a window of it when
 /// long) with its matches marked.
 pub struct TextPrinter {
+    /// How matches are marked.
     pub marks: Marks,
     /// Longest passage window shown, in characters (0 shows whole passages).
     pub max_chars: usize,
 }
 
 impl TextPrinter {
+    /// Writes a hit: its title, a line of metadata, its score's parts when explained, and the passage.
     pub fn hit(&self, out: &mut impl Write, hit: &Hit) -> io::Result<()> {
         let color = self.marks == Marks::Color;
         let (bold, dim, reset) = if color {
@@ -172,6 +174,7 @@ impl TextPrinter {
         writeln!(out, "{}\n", if cut_end { "…" } else { "" })
     }
 
+    /// Writes the line after the hits: which passages of how many, and the terms expanded.
     pub fn summary(&self, out: &mut impl Write, summary: &Summary) -> io::Result<()> {
         let (shown, first) = (summary.returned, summary.first_rank);
         let mut notes = vec![format!("{} ms", summary.elapsed.as_millis())];
@@ -213,13 +216,20 @@ impl TextPrinter {
 #[derive(Serialize)]
 pub struct JsonHit<'a> {
     #[serde(rename = "type")]
+    /// `"hit"`.
     pub kind: &'static str,
+    /// Rank from 1.
     pub rank: usize,
+    /// The score.
     pub score: f32,
+    /// The article.
     pub article: &'a ArticleInfo,
+    /// The passage.
     pub passage: &'a PassageInfo,
+    /// Character spans of the matches in the passage text.
     pub highlights: &'a [Span],
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The parts of the score, when asked for.
     pub explain: Option<JsonExplain>,
 }
 
@@ -227,8 +237,10 @@ pub struct JsonHit<'a> {
 /// score they add up to.
 #[derive(Serialize)]
 pub struct JsonExplain {
+    /// The score the parts add up to.
     pub score: f32,
     #[serde(flatten)]
+    /// The parts.
     pub parts: Explanation,
 }
 
@@ -255,18 +267,27 @@ impl<'a> From<&'a Hit> for JsonHit<'a> {
 #[derive(Serialize)]
 pub struct JsonSummary<'a> {
     #[serde(rename = "type")]
+    /// `"summary"`.
     pub kind: &'static str,
+    /// [`JSON_FORMAT_VERSION`].
     pub version: u32,
+    /// The query, as given.
     pub query: &'a str,
+    /// Exact number of matching passages.
     pub total: usize,
+    /// Hits written.
     pub returned: usize,
+    /// Milliseconds the search (and writing its hits) took.
     pub elapsed_ms: f64,
+    /// The terms expanded to their synonyms.
     pub expanded: &'a BTreeMap<String, Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The facets, when counted.
     pub facets: Option<&'a Facets>,
 }
 
 impl<'a> JsonSummary<'a> {
+    /// The summary of a search for `query`.
     pub fn new(query: &'a str, summary: Summary<'a>, facets: Option<&'a Facets>) -> Self {
         JsonSummary {
             kind: "summary",

@@ -78,7 +78,7 @@ fn body_len(file: &std::fs::File, len: usize) -> std::io::Result<usize> {
     let at = len
         .checked_sub(end.len())
         .ok_or(std::io::ErrorKind::UnexpectedEof)?;
-    read_exact_at(file, &mut end, at as u64)?;
+    crate::disk::read_exact_at(file, &mut end, at as u64)?;
     let footer = u32::from_le_bytes([end[0], end[1], end[2], end[3]]) as usize;
     let magic = u32::from_le_bytes([end[4], end[5], end[6], end[7]]);
     if magic != FOOTER_MAGIC {
@@ -104,57 +104,7 @@ impl HasLen for ReadAt {
 impl FileHandle for ReadAt {
     fn read_bytes(&self, range: std::ops::Range<usize>) -> std::io::Result<OwnedBytes> {
         let mut bytes = vec![0; range.len()];
-        read_exact_at(&self.file, &mut bytes, range.start as u64)?;
+        crate::disk::read_exact_at(&self.file, &mut bytes, range.start as u64)?;
         Ok(OwnedBytes::new(bytes))
     }
-}
-
-#[cfg(unix)]
-pub(crate) fn read_exact_at(
-    file: &std::fs::File,
-    bytes: &mut [u8],
-    at: u64,
-) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, bytes, at)
-}
-
-#[cfg(windows)]
-pub(crate) fn read_exact_at(
-    file: &std::fs::File,
-    mut bytes: &mut [u8],
-    mut at: u64,
-) -> std::io::Result<()> {
-    while !bytes.is_empty() {
-        match std::os::windows::fs::FileExt::seek_read(file, bytes, at)? {
-            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
-            n => {
-                bytes = &mut bytes[n..];
-                at += n as u64;
-            }
-        }
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-pub(crate) fn write_all_at(file: &std::fs::File, bytes: &[u8], at: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::write_all_at(file, bytes, at)
-}
-
-#[cfg(windows)]
-pub(crate) fn write_all_at(
-    file: &std::fs::File,
-    mut bytes: &[u8],
-    mut at: u64,
-) -> std::io::Result<()> {
-    while !bytes.is_empty() {
-        match std::os::windows::fs::FileExt::seek_write(file, bytes, at)? {
-            0 => return Err(std::io::ErrorKind::WriteZero.into()),
-            n => {
-                bytes = &bytes[n..];
-                at += n as u64;
-            }
-        }
-    }
-    Ok(())
 }

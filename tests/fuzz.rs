@@ -5,9 +5,9 @@
 //! `FUZZ_CASES=200000 cargo test --release --test fuzz -- --nocapture` runs a long campaign;
 //! the default is a quick one for every `cargo test`.
 
+use gonghui::MAX_PASSAGE_CHARS;
 use gonghui::articles::{jsonl, page};
 use gonghui::files::decode;
-use gonghui::passages::MAX_PASSAGE_CHARS;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use gonghui::index::writer::{IndexOptions, IndexReport, Indexer, index_paths};
 use gonghui::{Index, SearchOptions};
+use gonghui::{IndexOptions, IndexReport, Indexer, index_paths};
 
 fn run(index: &Path, paths: &[PathBuf], prune: bool) -> IndexReport {
     let options = IndexOptions {
@@ -219,7 +219,7 @@ fn a_second_indexer_is_refused_and_searches_go_on_during_a_run() {
         "{stderr}"
     );
 
-    let article = gonghui::articles::Article::new("new-1", "新稿", "志愿者在行动。\n工会送温暖。");
+    let article = gonghui::Article::new("new-1", "新稿", "志愿者在行动。\n工会送温暖。");
     indexer.add_article(&article).unwrap();
     // Searches during the run see the last commit...
     assert_eq!(

@@ -4,8 +4,8 @@ mod common;
 
 use std::path::PathBuf;
 
+use gonghui::Article;
 use gonghui::SearchOptions;
-use gonghui::articles::Article;
 use gonghui::files::{self, Skipped};
 
 fn seed_path() -> PathBuf {
@@ -135,7 +135,7 @@ fn bad_input_is_reported_and_the_rest_is_searchable() {
     std::fs::write(input.join("news.jsonl"), jsonl.join("\n")).unwrap();
 
     let index_dir = dir.path().join("index");
-    let report = gonghui::index::writer::index_paths(
+    let report = gonghui::index_paths(
         &index_dir,
         std::slice::from_ref(&input),
         &Default::default(),

@@ -1,8 +1,8 @@
 //! The library as programs use it: indexing articles, searching, and the example program.
 
-use gonghui::articles::Article;
-use gonghui::index::writer::{IndexOptions, Indexer};
+use gonghui::Article;
 use gonghui::{Index, SearchOptions, Sort};
+use gonghui::{IndexOptions, Indexer};
 
 fn article(id: &str, date: &str, body: &str) -> Article {
     let mut article = Article::new(id, &format!("标题{id}"), body);

@@ -9,8 +9,8 @@ mod common;
 use std::io::BufRead;
 use std::path::Path;
 
+use gonghui::MAX_PASSAGE_CHARS;
 use gonghui::articles::jsonl;
-use gonghui::passages::MAX_PASSAGE_CHARS;
 
 /// What a corpus file came to.
 #[derive(Default)]

@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use gonghui::articles::Article;
-use gonghui::index::writer::{IndexOptions, Indexer, index_paths};
+use gonghui::Article;
 use gonghui::{Error, Index, SearchOptions};
+use gonghui::{IndexOptions, Indexer, index_paths};
 
 fn index_of(dir: &Path, bodies: &[&str], options: &IndexOptions) -> Index {
     let mut indexer = Indexer::open(dir, options).unwrap();
@@ -111,7 +111,7 @@ fn a_user_dictionary_is_used_by_index_and_queries() {
         &options,
     );
     assert_eq!(index.config().analyzer.user_words, 2);
-    let words: Vec<&str> = gonghui::analysis::query_words(index.dictionary(), "职代会");
+    let words = index.words("职代会");
     assert_eq!(words, ["职代会"]);
     assert_eq!(ids(&index, "职代会"), ["a0"]);
     drop(index);
@@ -272,8 +272,8 @@ fn the_labour_lexicon_keeps_union_words_whole() {
     let dir = tempfile::tempdir().unwrap();
     let index = index_of(dir.path(), &["外卖骑手送餐。"], &IndexOptions::default());
     assert!(index.config().analyzer.lexicon_words > 80);
-    let words = gonghui::analysis::query_words(index.dictionary(), "外卖骑手权益保障");
+    let words = index.words("外卖骑手权益保障");
     assert_eq!(words[0], "外卖骑手");
-    let words = gonghui::analysis::query_words(index.dictionary(), "劳模精神");
+    let words = index.words("劳模精神");
     assert_eq!(words, ["劳模精神"]);
 }

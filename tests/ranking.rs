@@ -3,9 +3,9 @@
 
 mod common;
 
-use gonghui::articles::Article;
-use gonghui::index::writer::{IndexOptions, Indexer};
+use gonghui::Article;
 use gonghui::{Index, SearchOptions};
+use gonghui::{IndexOptions, Indexer};
 
 /// Real articles of the news corpus, by id, indexed together.
 fn index_of(ids: &[&str]) -> Option<(tempfile::TempDir, Index)> {

@@ -6,10 +6,9 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use gonghui::analysis::grams::is_han;
-use gonghui::analysis::{normalize, query_words};
-use gonghui::index::writer::{IndexOptions, Indexer};
+use gonghui::normalize;
 use gonghui::{Index, SearchOptions};
+use gonghui::{IndexOptions, Indexer};
 
 /// Every `STRIDE`th article of the news corpus: about 3,000 articles and 14,000 passages, so
 /// that the test stays quick in a debug build.
@@ -69,7 +68,7 @@ fn every_substring_finds_every_passage_that_contains_it() {
         let query: String = passage.text[start..]
             .iter()
             .take(len)
-            .take_while(|c| is_han(**c))
+            .take_while(|c| common::is_han(**c))
             .collect();
         if query.is_empty() {
             continue;
@@ -97,7 +96,7 @@ fn every_substring_finds_every_passage_that_contains_it() {
         );
 
         let extra = found.difference(&expected).count();
-        if query_words(index.dictionary(), &needle).len() == 1 {
+        if index.words(&needle).len() == 1 {
             single_word += 1;
             single_word_false_hits += extra;
         } else {

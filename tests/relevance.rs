@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use gonghui::index::writer::{IndexOptions, index_paths};
+use gonghui::Synonyms;
 use gonghui::printer::json_lines;
-use gonghui::query::synonyms::Synonyms;
 use gonghui::{Index, SearchOptions};
+use gonghui::{IndexOptions, index_paths};
 
 /// How far below the README's figure the mean nDCG@10 may fall.
 const TOLERANCE: f64 = 0.01;

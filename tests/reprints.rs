@@ -10,9 +10,9 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::Value;
 
+use gonghui::Article;
 use gonghui::Index;
-use gonghui::articles::Article;
-use gonghui::index::writer::{IndexOptions, Indexer};
+use gonghui::{IndexOptions, Indexer};
 
 /// Every `STRIDE`th article of the news corpus, about 3,000; every `COPY_EVERY`th of those
 /// with three paragraphs or more is reprinted.
@@ -22,9 +22,9 @@ const COPY_EVERY: usize = 4;
 const PAPERS: &[&str] = &["工人日报", "甘肃工人报", "兰州日报", "四川工人日报"];
 
 fn later(date: &str, days: i64) -> String {
-    let day = gonghui::dates::to_datetime(date).unwrap();
-    let seconds = day.into_timestamp_secs() + days * 86_400;
-    gonghui::dates::from_datetime(tantivy::DateTime::from_timestamp_secs(seconds))
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let day = time::Date::parse(date, &format).unwrap() + time::Duration::days(days);
+    day.format(&format).unwrap()
 }
 
 /// A reprint as another paper would run it: another source and date, a new headline and the

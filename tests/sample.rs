@@ -3,7 +3,7 @@
 mod common;
 
 use gonghui::SearchOptions;
-use gonghui::analysis::normalize;
+use gonghui::normalize;
 
 #[test]
 fn the_sample_pages_index_and_search() {

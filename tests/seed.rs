@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use gonghui::analysis::normalize;
+use gonghui::normalize;
 use gonghui::{Index, SearchOptions};
 
 fn all() -> SearchOptions {

@@ -6,10 +6,9 @@ mod common;
 
 use std::io::BufRead;
 
-use gonghui::analysis::grams::is_han;
-use gonghui::passages::MAX_PASSAGE_CHARS;
+use gonghui::Hit;
+use gonghui::MAX_PASSAGE_CHARS;
 use gonghui::printer::{Marks, TextPrinter};
-use gonghui::search::Hit;
 use gonghui::{Index, SearchOptions};
 
 /// The first news bodies, with `keep` characters only, joined into one paragraph of at least
@@ -135,7 +134,7 @@ fn a_page_without_line_breaks_is_found_across_its_splits() {
     let Some(page) = one_line_page(9_000, |c| !c.is_whitespace()) else {
         return;
     };
-    let Some(han) = one_line_page(9_000, is_han) else {
+    let Some(han) = one_line_page(9_000, common::is_han) else {
         return;
     };
     let (_dir, index) = index_pages(&[&page, &han]);
@@ -145,7 +144,7 @@ fn a_page_without_line_breaks_is_found_across_its_splits() {
     let plain = |query: &str| {
         query
             .chars()
-            .all(|c| is_han(c) || "。！？；，、".contains(c))
+            .all(|c| common::is_han(c) || "。！？；，、".contains(c))
     };
     assert!(check_across_splits(&index, "page-1", &page, 3, plain) > 0);
     let splits = check_across_splits(&index, "page-2", &han, 5, |_| true);

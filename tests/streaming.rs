@@ -6,7 +6,7 @@ mod common;
 use std::collections::HashMap;
 
 use assert_cmd::Command;
-use gonghui::search::Sort;
+use gonghui::Sort;
 use gonghui::{Hit, Index, SearchOptions};
 
 fn all(options: SearchOptions) -> SearchOptions {

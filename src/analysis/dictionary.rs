@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufWriter, Read};
+use std::io::Read;
 use std::path::Path;
 
 use fst::raw::Fst;
@@ -16,7 +16,8 @@ use memmap2::Mmap;
 use tantivy_jieba::jieba_rs::{Jieba, Token};
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::error::{Error, Result, read_text};
+use crate::disk::read_text;
+use crate::error::{Error, Result};
 
 /// jieba-rs 0.11's dictionary (`word freq` lines, tags dropped), from the jieba-rs crate (MIT).
 const JIEBA_DICT_ZST: &[u8] = include_bytes!("jieba-dict.txt.zst");
@@ -118,28 +119,21 @@ impl WordList {
         self.words.len()
     }
 
-    /// True when the list has no words.
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
-    }
-
     /// Writes the list as an FST map and returns the frequency total and the longest word.
+    /// The file is replaced whole ([`crate::disk::replace`]): a dictionary mapped by an open
+    /// index is never written over.
     pub fn write_fst(&self, path: &Path) -> Result<(u64, usize)> {
-        let file = File::create(path).map_err(|e| Error::io(path, e))?;
-        let mut builder = fst::MapBuilder::new(BufWriter::new(file))
-            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
         let mut total = 0u64;
         let mut longest = 0;
-        for (word, &freq) in &self.words {
-            builder
-                .insert(word, freq)
-                .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
-            total += freq;
-            longest = longest.max(word.chars().count());
-        }
-        builder
-            .finish()
-            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+        crate::disk::replace(path, |out| {
+            let mut builder = fst::MapBuilder::new(out).map_err(std::io::Error::other)?;
+            for (word, &freq) in &self.words {
+                builder.insert(word, freq).map_err(std::io::Error::other)?;
+                total += freq;
+                longest = longest.max(word.chars().count());
+            }
+            builder.finish().map_err(std::io::Error::other)
+        })?;
         Ok((total, longest))
     }
 }
@@ -181,7 +175,8 @@ impl QueryDictionary {
     /// Opens the dictionary FST written by [`WordList::write_fst`].
     pub fn open(path: &Path, total: u64) -> Result<QueryDictionary> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
-        // SAFETY: the index directory's files are only replaced, never modified in place.
+        // SAFETY: the file is only ever replaced whole by a rename (`WordList::write_fst`),
+        // never written in place, so the mapped bytes do not change under the map.
         let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
         let fst = Fst::new(map).map_err(|e| {
             Error::Incompatible(format!(

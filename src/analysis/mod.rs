@@ -17,7 +17,7 @@ pub mod words;
 
 use serde::{Deserialize, Serialize};
 
-pub use normalize::{normalize, normalize_char};
+pub use normalize::normalize;
 
 /// What an index's terms depend on. Stored in the index; a query runs only against an index
 /// whose configuration this build of gonghui produces the same way.
@@ -57,4 +57,54 @@ pub fn query_words<'a>(
         .map(|token| token.word)
         .filter(|word| word.chars().any(char::is_alphanumeric))
         .collect()
+}
+
+/// The pieces of a term that must each occur: its jieba words, with a single Han character
+/// kept together with the word after it (or, at the end, before it), as typed. A lone 新 or 的
+/// occurs in most passages and says nothing apart from its neighbour; together they still
+/// occur wherever the whole term does.
+pub(crate) fn query_pieces<'a>(normalized: &'a str, words: &[&'a str]) -> Vec<&'a str> {
+    let base = normalized.as_ptr() as usize;
+    let range = |word: &str| {
+        let start = word.as_ptr() as usize - base;
+        (start, start + word.len())
+    };
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    let mut pending: Option<(usize, usize)> = None;
+    for word in words {
+        let (start, end) = range(word);
+        let mut chars = word.chars();
+        if matches!((chars.next(), chars.next()), (Some(c), None) if grams::is_han(c)) {
+            pending = Some((pending.map_or(start, |p| p.0), end));
+            continue;
+        }
+        pieces.push((pending.take().map_or(start, |p| p.0), end));
+    }
+    if let Some((start, end)) = pending {
+        match pieces.last_mut() {
+            Some(last) => last.1 = end,
+            None => pieces.push((start, end)),
+        }
+    }
+    pieces.into_iter().map(|(s, e)| &normalized[s..e]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::query_pieces;
+
+    #[test]
+    fn single_characters_stay_with_their_neighbours() {
+        let text = "新就业形态劳动者";
+        let words = vec![&text[0..3], &text[3..9], &text[9..15], &text[15..24]];
+        assert_eq!(query_pieces(text, &words), vec!["新就业", "形态", "劳动者"]);
+        let text = "情防控工";
+        let words = vec![&text[0..3], &text[3..9], &text[9..12]];
+        assert_eq!(query_pieces(text, &words), vec!["情防控工"]);
+        let text = "的了";
+        assert_eq!(
+            query_pieces(text, &[&text[0..3], &text[3..6]]),
+            vec!["的了"]
+        );
+    }
 }

@@ -13,6 +13,7 @@ use crate::passages::{Dropped, Passage};
 pub struct Article {
     /// The record's id (JSON Lines) or the file's path (pages).
     pub id: String,
+    /// The headline.
     pub title: String,
     /// Newspaper or site, or empty when unknown.
     pub source: String,
@@ -20,11 +21,13 @@ pub struct Article {
     pub date: String,
     /// `HH:MM`, or empty when unknown.
     pub time: String,
+    /// The page's address, or empty.
     pub url: String,
     /// The file the article was read from.
     pub path: String,
     /// Section headings, in order.
     pub sections: Vec<String>,
+    /// The body's passages: paragraphs, and parts of long ones.
     pub passages: Vec<Passage>,
     /// Lines left out on purpose (page buttons, the site's trailer), with why.
     pub dropped: Vec<Dropped>,

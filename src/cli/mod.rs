@@ -94,10 +94,15 @@ pub fn run() -> ExitCode {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Partial) => ExitCode::from(1),
         Err(error) => {
-            eprintln!("gonghui: {error}");
+            eprintln!("gonghui: {}", message(&error));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error's message in the command line's words: a date filter named by its flag.
+fn message(error: &Error) -> String {
+    error.worded(|bound, text| format!("--{bound} {text}"))
 }
 
 /// Writes to stdout; a closed pipe (`gonghui search … | head`) ends quietly.

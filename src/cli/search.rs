@@ -5,15 +5,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::ValueEnum;
+use clap::builder::PossibleValue;
 
 use super::{DEFAULT_CORPUS, DEFAULT_INDEX, IndexDir, Outcome, stdout_result};
 use crate::error::{Error, Result};
-use crate::facets::{FacetCounter, Facets};
+use crate::facets::Facets;
+use crate::hits::Hits;
 use crate::index::writer::{IndexOptions, index_paths};
 use crate::index::{self, Index};
+use crate::order::Sort;
 use crate::printer::{JsonHit, JsonSummary, Marks, TextPrinter, json_line, json_lines};
 use crate::query::synonyms::Synonyms;
-use crate::search::{SearchOptions, Sort};
+use crate::search::SearchOptions;
 
 const SYNTAX: &str = "\
 Query syntax:
@@ -49,8 +52,8 @@ pub struct Args {
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
     per_article: Option<u32>,
     /// Order of the passages: best first, oldest first, newest first
-    #[arg(long, value_enum, default_value_t = SortArg::Score, allow_hyphen_values = true)]
-    sort: SortArg,
+    #[arg(long, value_enum, default_value_t = Sort::Score, allow_hyphen_values = true)]
+    sort: Sort,
     /// Only articles dated on or after this day (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     from: Option<String>,
@@ -90,12 +93,15 @@ pub struct Args {
     context: usize,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum SortArg {
-    Score,
-    Date,
-    #[value(name = "-date")]
-    DateDesc,
+/// The orders by the names the library gives them.
+impl ValueEnum for Sort {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Sort::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -125,83 +131,73 @@ pub(super) fn open_index(dir: &IndexDir) -> Result<Index> {
     Index::open(&path)
 }
 
-pub fn run(args: Args) -> Result<Outcome> {
-    let index = open_index(&args.index)?;
-    let options = SearchOptions {
-        limit: args.limit,
-        offset: args.offset,
-        per_article: args.per_article.map(|k| k as usize),
-        sort: match args.sort {
-            SortArg::Score => Sort::Score,
-            SortArg::Date => Sort::Date,
-            SortArg::DateDesc => Sort::DateDesc,
-        },
-        from: args.from.clone(),
-        to: args.to.clone(),
-        explain: args.explain,
-        synonyms: match (&args.synonyms, args.exact) {
-            (_, true) => None,
-            (Some(file), false) => Some(Arc::new(Synonyms::shipped_and(file)?)),
-            (None, false) => Some(Synonyms::shipped()),
-        },
-        collapse_reprints: !args.no_collapse,
-    };
-    let facets = args.facets.then(FacetCounter::new);
-    if let Some(file) = &args.queries {
-        return batch(&index, file, &options, facets.as_ref());
+impl Args {
+    fn options(&self) -> Result<SearchOptions> {
+        Ok(SearchOptions {
+            limit: self.limit,
+            offset: self.offset,
+            per_article: self.per_article.map(|k| k as usize),
+            sort: self.sort,
+            from: self.from.clone(),
+            to: self.to.clone(),
+            explain: self.explain,
+            synonyms: match (&self.synonyms, self.exact) {
+                (_, true) => None,
+                (Some(file), false) => Some(Arc::new(Synonyms::shipped_and(file)?)),
+                (None, false) => Some(Synonyms::shipped()),
+            },
+            collapse_reprints: !self.no_collapse,
+        })
     }
-    let query = args.query.as_deref().unwrap_or_default();
-    let mut out = std::io::stdout().lock();
-    if args.count {
-        let total = index.count(query, &options)?;
-        stdout_result(writeln!(out, "{total}"))?;
-        return Ok(if total > 0 {
-            Outcome::Success
-        } else {
-            Outcome::Partial
-        });
-    }
-    // Hits are written as they are read, the summary (with the facets) last.
-    let mut hits = index.search_hits(query, &options)?;
-    let mut out = std::io::BufWriter::new(out);
-    let printer = TextPrinter {
-        marks: match args.color {
-            ColorArg::Always => Marks::Color,
-            ColorArg::Never => Marks::Brackets,
-            ColorArg::Auto
-                if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() =>
-            {
-                Marks::Color
+
+    fn printer(&self) -> TextPrinter {
+        let colour = match self.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
             }
-            ColorArg::Auto => Marks::Brackets,
-        },
-        max_chars: args.context,
-    };
-    let outcome = if hits.total > 0 {
+        };
+        TextPrinter {
+            marks: if colour {
+                Marks::Color
+            } else {
+                Marks::Brackets
+            },
+            max_chars: self.context,
+        }
+    }
+}
+
+/// Grep's exit status: whether anything matched.
+fn matched(total: usize) -> Outcome {
+    if total > 0 {
         Outcome::Success
     } else {
         Outcome::Partial
-    };
-    let mut first = true;
-    for hit in hits.by_ref() {
-        let hit = hit?;
-        let mut written = if args.json {
-            json_line(&mut out, &JsonHit::from(&hit))
-        } else {
-            printer.hit(&mut out, &hit)
-        };
-        // The first hit shows at once; the rest go out as the buffer fills.
-        if std::mem::take(&mut first) {
-            written = written.and_then(|()| out.flush());
-        }
-        if let Err(error) = written {
-            // A reader that stopped (`| head`) ends the search quietly.
-            return stdout_result(Err(error)).map(|()| outcome);
-        }
     }
-    let facets = facets
-        .map(|counter| counter.count(&index, &hits))
-        .transpose()?;
+}
+
+pub fn run(args: Args) -> Result<Outcome> {
+    let index = open_index(&args.index)?;
+    let options = args.options()?;
+    if let Some(file) = &args.queries {
+        return batch(&index, file, &options, args.facets);
+    }
+    let query = args.query.as_deref().unwrap_or_default();
+    if args.count {
+        let total = index.count(query, &options)?;
+        stdout_result(writeln!(std::io::stdout().lock(), "{total}"))?;
+        return Ok(matched(total));
+    }
+    let mut hits = index.search_hits(query, &options)?;
+    let outcome = matched(hits.total);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let printer = args.printer();
+    if !write_hits(&mut out, &mut hits, &printer, args.json)? {
+        return Ok(outcome);
+    }
+    let facets = args.facets.then(|| index.facets(&hits)).transpose()?;
     let summary = hits.summary();
     stdout_result((|| {
         if args.json {
@@ -217,13 +213,35 @@ pub fn run(args: Args) -> Result<Outcome> {
     Ok(outcome)
 }
 
+/// Writes hits as they are read, the first at once, the rest as the buffer fills; false when
+/// the reader stopped (`| head`), which ends the search quietly.
+fn write_hits(
+    out: &mut impl Write,
+    hits: &mut Hits,
+    printer: &TextPrinter,
+    json: bool,
+) -> Result<bool> {
+    let mut first = true;
+    for hit in hits {
+        let hit = hit?;
+        let mut written = if json {
+            json_line(out, &JsonHit::from(&hit))
+        } else {
+            printer.hit(out, &hit)
+        };
+        if std::mem::take(&mut first) {
+            written = written.and_then(|()| out.flush());
+        }
+        if let Err(error) = written {
+            stdout_result(Err(error))?;
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// One query per line, JSON Lines out; a bad query writes an error object and the rest run.
-fn batch(
-    index: &Index,
-    file: &Path,
-    options: &SearchOptions,
-    facets: Option<&FacetCounter>,
-) -> Result<Outcome> {
+fn batch(index: &Index, file: &Path, options: &SearchOptions, facets: bool) -> Result<Outcome> {
     let reader: Box<dyn BufRead> = if file.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
@@ -231,7 +249,7 @@ fn batch(
         Box::new(std::io::BufReader::new(f))
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let (mut matched, mut failed) = (false, false);
+    let (mut total, mut failed) = (0, false);
     for (number, line) in reader.lines().enumerate() {
         let line = line.map_err(|e| Error::io(file, e))?;
         let query = line.trim();
@@ -239,23 +257,22 @@ fn batch(
             continue;
         }
         let searched = index.search_hits(query, options).and_then(|mut hits| {
-            let counted: Option<Facets> = facets
-                .map(|counter| counter.count(index, &hits))
-                .transpose()?;
+            let counted: Option<Facets> = facets.then(|| index.facets(&hits)).transpose()?;
             Ok((hits.collect_results()?, counted))
         });
         match searched {
             Ok((results, counted)) => {
-                matched |= results.total > 0;
+                total += results.total;
                 stdout_result(json_lines(&mut out, query, &results, counted.as_ref()))?;
             }
             Err(error) => {
                 failed = true;
-                eprintln!("gonghui: {}:{}: {error}", file.display(), number + 1);
+                let message = super::message(&error);
+                eprintln!("gonghui: {}:{}: {message}", file.display(), number + 1);
                 let object = serde_json::json!({
                     "type": "error",
                     "query": query,
-                    "message": error.to_string(),
+                    "message": message,
                 });
                 stdout_result(writeln!(out, "{object}"))?;
             }
@@ -267,9 +284,5 @@ fn batch(
             "some queries could not be run (see above)".to_string(),
         ));
     }
-    Ok(if matched {
-        Outcome::Success
-    } else {
-        Outcome::Partial
-    })
+    Ok(matched(total))
 }

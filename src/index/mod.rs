@@ -4,12 +4,18 @@
 //! configuration) and `dictionary.fst` (the segmentation dictionary, so that queries are cut
 //! as the passages were, see [`crate::analysis::dictionary`]).
 
-pub mod schema;
-pub mod writer;
+mod added_keys;
+pub(crate) mod config;
+mod documents;
+mod merges;
+mod options;
+mod records;
+pub(crate) mod schema;
+pub(crate) mod view;
+pub(crate) mod writer;
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
 use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{IndexReader, IndexSettings, ReloadPolicy};
@@ -20,26 +26,18 @@ use crate::analysis::normalize::NORMALIZATION_VERSION;
 use crate::analysis::tokenizers::{GRAMS, GramTokenizer};
 use crate::analysis::{AnalyzerConfig, SEGMENTER};
 use crate::error::{Error, Result};
+use crate::facets::{FacetCounter, Facets};
+use crate::hits::{Hits, SearchResults};
+use crate::reprints::{GroupCounts, Reprint};
+use crate::search::SearchOptions;
+use crate::stats::Stats;
+pub use config::IndexConfig;
+pub(crate) use config::exists;
+use config::{DICTIONARY_FILE, FORMAT_VERSION, read_config, rebuild_hint, write_config};
 use schema::Fields;
+use view::{Counts, IndexView};
 
-/// Version of the index layout; an index with another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 7;
-
-const CONFIG_FILE: &str = "gonghui.json";
-const DICTIONARY_FILE: &str = "dictionary.fst";
-
-/// What `gonghui.json` records.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct IndexConfig {
-    pub format: u32,
-    /// The gonghui version that created the index.
-    pub created_by: String,
-    pub analyzer: AnalyzerConfig,
-    /// Size of `dictionary.fst`, to notice a damaged or replaced file.
-    pub dictionary_bytes: u64,
-}
-
-/// An open gonghui index.
+/// An open gonghui index: what searches, statistics and indexing runs start from.
 pub struct Index {
     dir: PathBuf,
     index: tantivy::Index,
@@ -47,57 +45,8 @@ pub struct Index {
     config: IndexConfig,
     reader: IndexReader,
     dictionary: QueryDictionary,
-}
-
-/// True when `dir` holds an index (of any version).
-pub fn exists(dir: &Path) -> bool {
-    dir.join("meta.json").is_file()
-}
-
-fn rebuild_hint(dir: &Path) -> String {
-    format!(
-        "rebuild it with `gonghui index --rebuild --index {} PATH...`",
-        dir.display()
-    )
-}
-
-fn read_config(dir: &Path) -> Result<IndexConfig> {
-    let path = dir.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|_| {
-        Error::Incompatible(format!(
-            "{} is not a gonghui index (no {CONFIG_FILE}); {}",
-            dir.display(),
-            rebuild_hint(dir)
-        ))
-    })?;
-    let config: IndexConfig = serde_json::from_str(&text).map_err(|e| {
-        Error::Incompatible(format!("{}: {e}; {}", path.display(), rebuild_hint(dir)))
-    })?;
-    if config.format != FORMAT_VERSION
-        || config.analyzer.normalization != NORMALIZATION_VERSION
-        || config.analyzer.segmenter != SEGMENTER
-    {
-        return Err(Error::Incompatible(format!(
-            "the index at {} was made by gonghui {} with another index format or analyzer \
-             (format {}, normalisation {}, segmenter \"{}\"; this gonghui uses format \
-             {FORMAT_VERSION}, normalisation {NORMALIZATION_VERSION}, segmenter \"{SEGMENTER}\"); {}",
-            dir.display(),
-            config.created_by,
-            config.format,
-            config.analyzer.normalization,
-            config.analyzer.segmenter,
-            rebuild_hint(dir)
-        )));
-    }
-    Ok(config)
-}
-
-fn write_config(dir: &Path, config: &IndexConfig) -> Result<()> {
-    let path = dir.join(CONFIG_FILE);
-    let tmp = dir.join(format!("{CONFIG_FILE}.tmp"));
-    let text = serde_json::to_string_pretty(config).expect("the configuration serialises");
-    std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+    /// What counting facets keeps from one search to the next.
+    facets: FacetCounter,
 }
 
 fn map_lock_error(dir: &Path, error: tantivy::TantivyError) -> Error {
@@ -165,6 +114,7 @@ impl Index {
             config,
             reader,
             dictionary,
+            facets: FacetCounter::default(),
         })
     }
 
@@ -218,7 +168,8 @@ impl Index {
         if !dir.is_dir() {
             return Ok(());
         }
-        let directory = MmapDirectory::open(dir).map_err(|e| Error::Usage(e.to_string()))?;
+        let directory = MmapDirectory::open(dir)
+            .map_err(|e| Error::io(dir, std::io::Error::other(e.to_string())))?;
         let _lock = directory
             .acquire_lock(&INDEX_WRITER_LOCK)
             .map_err(|_| Error::Locked(dir.to_path_buf()))?;
@@ -294,12 +245,71 @@ impl Index {
         &self.fields
     }
 
-    pub(crate) fn searcher(&self) -> tantivy::Searcher {
-        self.reader.searcher()
+    /// A view of the index as of the last reload, for one search or statistics run.
+    pub(crate) fn view(&self) -> IndexView {
+        IndexView::new(self.reader.searcher(), self.fields)
     }
 
     /// The dictionary queries are cut with.
-    pub fn dictionary(&self) -> &QueryDictionary {
+    pub(crate) fn dictionary(&self) -> &QueryDictionary {
         &self.dictionary
+    }
+
+    /// The words a query term is cut into: the text normalised, then cut by jieba with the
+    /// index's dictionary, as searches cut it (tokens without a letter, digit or Han
+    /// character left out).
+    pub fn words(&self, text: &str) -> Vec<String> {
+        let normalized = crate::analysis::normalize(text);
+        let words = crate::analysis::query_words(&self.dictionary, &normalized);
+        words.into_iter().map(str::to_string).collect()
+    }
+
+    /// Counts the articles and passages of the index.
+    pub fn counts(&self) -> Result<Counts> {
+        self.view().counts()
+    }
+
+    /// Searches the index. See the README ("Searching") for the query syntax.
+    pub fn search(&self, query: &str, options: &SearchOptions) -> Result<SearchResults> {
+        self.search_hits(query, options)?.collect_results()
+    }
+
+    /// Ranks the matches of a query and returns its hits to be read one by one, for writing
+    /// many hits (`-n 0`) as they come with memory that does not grow with their number.
+    pub fn search_hits(&self, query: &str, options: &SearchOptions) -> Result<Hits> {
+        crate::search::hits(self.view(), &self.dictionary, &self.dir, query, options)
+    }
+
+    /// Counts the passages that match, without ranking or reading them.
+    pub fn count(&self, query: &str, options: &SearchOptions) -> Result<usize> {
+        crate::search::count(&self.view(), &self.dictionary, query, options)
+    }
+
+    /// Counts the passages matching a search by year and by source: all of them, not only
+    /// the hits taken. What counting keeps (each article's source) is kept while the index
+    /// does not change.
+    pub fn facets(&self, hits: &Hits) -> Result<Facets> {
+        self.facets.count(hits)
+    }
+
+    /// Builds what counting facets needs for the index as it is now, so that no search waits
+    /// for it (a server does this after each reload).
+    pub fn prepare_facets(&self) -> Result<()> {
+        self.facets.prepare(&self.view())
+    }
+
+    /// What the index holds.
+    pub fn stats(&self) -> Result<Stats> {
+        crate::stats::collect(&self.view(), &self.config, self.size_on_disk())
+    }
+
+    /// The other copies of the article with this id, oldest first.
+    pub fn reprints(&self, article_id: &str) -> Result<Vec<Reprint>> {
+        crate::reprints::of_article(&self.view(), article_id)
+    }
+
+    /// Counts the reprint groups of the index.
+    pub fn reprint_groups(&self) -> Result<GroupCounts> {
+        crate::reprints::groups(&self.view())
     }
 }

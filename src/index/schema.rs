@@ -7,12 +7,10 @@
 //!   (a `title:` or `source:` term finds articles, then their passages by key);
 //! - `file`: one per indexed file, recording what incremental runs need.
 
-use tantivy::columnar::Column;
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FAST, Field, IndexRecordOption, NumericOptions, STORED, Schema,
     TextFieldIndexing, TextOptions,
 };
-use tantivy::{DocId, SegmentReader};
 
 use crate::analysis::tokenizers::GRAMS;
 
@@ -36,7 +34,7 @@ pub struct Fields {
     /// article (and deleting both when an article with the same id replaces it).
     pub article_key: Field,
     /// Articles: the same key as a fast field, which passages reach through `article_back`
-    /// (see [`ArticleColumns`]).
+    /// (see [`super::view`]).
     pub own_key: Field,
     /// Passages and articles: the file read (deletes replace by it).
     pub path: Field,
@@ -51,7 +49,7 @@ pub struct Fields {
     pub part: Field,
     pub continuation: Field,
     /// Passages: how many documents before the passage its article's document is (a fast
-    /// field: see [`ArticleColumns`]).
+    /// field: see [`super::view`]).
     pub article_back: Field,
     /// Passages: length in characters and enumeration marks (see [`crate::analysis::shape`]),
     /// packed by [`shape_value`] for ranking; 0 on other documents, so that the column has a
@@ -121,51 +119,22 @@ pub fn shape_parts(value: u64) -> (u32, u32) {
     (chars, (value & ((1 << MARK_BITS) - 1)) as u32)
 }
 
+/// The names of the fast fields, which [`super::view`] opens by name.
+pub(crate) mod column {
+    pub const DATE: &str = "date";
+    pub const SHAPE: &str = "shape";
+    pub const WORD_BOUNDS: &str = "word_bounds";
+    pub const ARTICLE_BACK: &str = "article_back";
+    pub const OWN_KEY: &str = "own_key";
+    pub const STORY: &str = "story";
+    pub const SOURCE_NAME: &str = "source_name";
+    pub const REPRINT_SIGNATURE: &str = "reprint_signature";
+}
+
 /// Values of the `kind` field.
 pub const KIND_PASSAGE: &str = "passage";
 pub const KIND_ARTICLE: &str = "article";
 pub const KIND_FILE: &str = "file";
-
-/// Per segment, the way from any document to its article's key and story: a passage's
-/// `article_back`, then the article's fast fields. Passages do not repeat them: an article's
-/// passages follow its document in the same segment.
-pub struct ArticleColumns {
-    back: Column<u64>,
-    keys: Column<u64>,
-    stories: Column<u64>,
-}
-
-impl ArticleColumns {
-    pub fn open(reader: &SegmentReader) -> tantivy::Result<ArticleColumns> {
-        let fast = reader.fast_fields();
-        Ok(ArticleColumns {
-            back: fast.u64("article_back")?,
-            keys: own_keys(reader)?,
-            stories: fast.u64("story")?,
-        })
-    }
-
-    /// The document of the article of `doc` (`doc` itself for an article).
-    pub fn article_doc(&self, doc: DocId) -> DocId {
-        let back = self.back.first(doc).unwrap_or(0);
-        doc.saturating_sub(u32::try_from(back).unwrap_or(u32::MAX))
-    }
-
-    /// The key of the article of `doc`.
-    pub fn key(&self, doc: DocId) -> Option<u64> {
-        self.keys.first(self.article_doc(doc))
-    }
-
-    /// The story of the article of `doc`.
-    pub fn story(&self, doc: DocId) -> Option<u64> {
-        self.stories.first(self.article_doc(doc))
-    }
-}
-
-/// The keys of the articles of a segment, by their documents (see [`Fields::own_key`]).
-pub fn own_keys(reader: &SegmentReader) -> tantivy::Result<Column<u64>> {
-    reader.fast_fields().u64("own_key")
-}
 
 /// The `article_key` of an article id.
 pub fn article_key(id: &str) -> u64 {
@@ -210,16 +179,16 @@ impl Fields {
             article_key: b.add_u64_field("article_key", NumericOptions::default().set_indexed()),
             path: b.add_text_field("path", key()),
             text,
-            word_bounds: b.add_u64_field("word_bounds", FAST),
+            word_bounds: b.add_u64_field(column::WORD_BOUNDS, FAST),
             section,
             para: b.add_u64_field("para", STORED),
             part: b.add_u64_field("part", STORED),
             continuation: b.add_text_field("continuation", STORED),
-            own_key: b.add_u64_field("own_key", FAST),
-            article_back: b.add_u64_field("article_back", FAST),
-            shape: b.add_u64_field("shape", FAST),
+            own_key: b.add_u64_field(column::OWN_KEY, FAST),
+            article_back: b.add_u64_field(column::ARTICLE_BACK, FAST),
+            shape: b.add_u64_field(column::SHAPE, FAST),
             date: b.add_date_field(
-                "date",
+                column::DATE,
                 // Filters and sorting read the fast field; nothing looks a date up.
                 DateOptions::default()
                     .set_fast()
@@ -227,13 +196,16 @@ impl Fields {
             ),
             title,
             source,
-            source_name: b.add_text_field("source_name", key().set_fast("raw")),
+            source_name: b.add_text_field(column::SOURCE_NAME, key().set_fast("raw")),
             date_text: b.add_text_field("date_text", STORED),
             time: b.add_text_field("time", STORED),
             url: b.add_text_field("url", STORED),
             path_text: b.add_text_field("path_text", STORED),
-            reprint_signature: b.add_bytes_field("reprint_signature", FAST),
-            story: b.add_u64_field("story", NumericOptions::default().set_indexed().set_fast()),
+            reprint_signature: b.add_bytes_field(column::REPRINT_SIGNATURE, FAST),
+            story: b.add_u64_field(
+                column::STORY,
+                NumericOptions::default().set_indexed().set_fast(),
+            ),
             file_key: b.add_text_field("file_key", key()),
             file_state: b.add_text_field("file_state", STORED),
         };

@@ -9,23 +9,21 @@
 
 use std::collections::BTreeMap;
 
+use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
+    BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocSet, Searcher, TERMINATED, Term};
+use tantivy::schema::IndexRecordOption;
 
+use super::signals::{Grams, Nested, Signals, TermSignals, Word, at_offsets, near_pairs};
 use super::synonyms::Synonyms;
 use super::{Node, Scope};
 use crate::analysis::dictionary::QueryDictionary;
 use crate::analysis::grams::{Needle, is_han};
-use crate::analysis::{normalize, query_words};
+use crate::analysis::{normalize, query_pieces, query_words};
 use crate::error::{Error, Result};
-use crate::index::schema::{ArticleKeys, Fields, KIND_PASSAGE, TextField, own_keys};
-
-/// Two terms stand near each other when they start at most this many characters apart: within
-/// one clause or two of a news sentence.
-pub const NEAR_CHARS: i64 = 20;
+use crate::index::schema::{ArticleKeys, Fields, KIND_PASSAGE, TextField};
+use crate::index::view::IndexView;
 
 /// Weight of a match in the section heading, relative to one in the passage text.
 const SECTION_WEIGHT: f32 = 0.3;
@@ -47,79 +45,6 @@ pub struct Highlights {
     pub source: Vec<TermNeedles>,
 }
 
-/// What ranking needs to know about one positive term of the passage text (see
-/// [`crate::rank`]).
-pub struct TermSignals {
-    /// Passages where the term occurs as typed, for a term cut into several words or expanded
-    /// to its synonyms (otherwise every match has it as typed): the form typed in the text
-    /// and in the heading.
-    pub literal: Option<Vec<Grams>>,
-    /// Passages where one of its synonyms occurs as written, for an expanded term: each
-    /// synonym in the text and in the heading.
-    pub synonym: Option<Vec<Grams>>,
-    /// Per form of the term, its dictionary words (two characters or more), to tell where
-    /// they are jieba words of the passage, not only strings inside other words.
-    pub words: Vec<Vec<Word>>,
-    /// Passages whose section heading holds the term: each form in the heading.
-    pub section: Vec<Grams>,
-    /// Articles whose title holds the term.
-    pub title_articles: ArticleKeys,
-    /// The grams of the term as typed in the passage text, to measure how near the terms
-    /// stand.
-    grams: Grams,
-    /// When the form typed is part of longer forms of its group.
-    pub nested: Option<Nested>,
-}
-
-/// A term typed in a form that is part of longer forms of its group (全国总工会 in
-/// 中华全国总工会): where every occurrence of the typed form is inside a longer one, the passage
-/// has the term not as typed but as that synonym. The grams of the typed form in the passage
-/// text, and those of each longer form, at offsets from where the typed form starts.
-#[derive(Debug, Clone)]
-pub struct Nested {
-    pub typed: Grams,
-    pub longer: Vec<Grams>,
-}
-
-/// A string as the grams of one field at offsets from where it starts.
-pub type Grams = Vec<(i64, Term)>;
-
-/// A word of a query term: its grams in the passage text at offsets from its start, and its
-/// length in characters.
-#[derive(Debug, Clone)]
-pub struct Word {
-    pub grams: Grams,
-    pub len: u32,
-    /// Two or three Han characters: a word inside longer words too.
-    pub short_han: bool,
-}
-
-/// The grams of a needle as terms of `field`, at offsets from `shift` characters into it.
-fn at_offsets(needle: &Needle, field: Field, shift: usize) -> Grams {
-    let grams = needle.grams();
-    let at = |offset: usize| offset as i64 - shift as i64;
-    grams
-        .iter()
-        .map(|(offset, gram)| (at(*offset), Term::from_field_text(field, gram)))
-        .collect()
-}
-
-/// The ranking signals of a query's positive terms of the passage text.
-#[derive(Default)]
-pub struct Signals {
-    pub terms: Vec<TermSignals>,
-    /// The grams of each two different terms typed one after the other, to tell passages
-    /// where the two stand near each other.
-    pub near: Vec<NearPair>,
-}
-
-/// Two terms typed one after the other: their grams in the passage text.
-#[derive(Debug, Clone)]
-pub struct NearPair {
-    pub first: Grams,
-    pub second: Grams,
-}
-
 /// A query ready to run.
 pub struct Compiled {
     /// The passages that match; scored by BM25 over the grams of the text and heading.
@@ -131,16 +56,15 @@ pub struct Compiled {
 }
 
 /// Builds the tantivy query for a parsed query; terms are expanded to their `synonyms`, if any.
-pub fn compile(
+pub(crate) fn compile(
     node: &Node,
-    fields: &Fields,
+    view: &IndexView,
     dictionary: &QueryDictionary,
     synonyms: Option<&Synonyms>,
-    searcher: &Searcher,
 ) -> Result<Compiled> {
     let mut builder = Builder {
-        fields,
-        searcher,
+        fields: view.fields(),
+        view,
         dictionary,
         synonyms,
         highlights: Highlights::default(),
@@ -160,19 +84,6 @@ pub fn compile(
     })
 }
 
-/// Each two different terms typed one after the other.
-fn near_pairs(terms: &[TermSignals]) -> Vec<NearPair> {
-    terms
-        .windows(2)
-        .map(|pair| (&pair[0].grams, &pair[1].grams))
-        .filter(|(a, b)| !a.is_empty() && !b.is_empty() && a != b)
-        .map(|(a, b)| NearPair {
-            first: a.clone(),
-            second: b.clone(),
-        })
-        .collect()
-}
-
 /// Every passage (and no file record).
 pub fn all_passages(fields: &Fields) -> Box<dyn Query> {
     Box::new(TermQuery::new(
@@ -183,7 +94,8 @@ pub fn all_passages(fields: &Fields) -> Box<dyn Query> {
 
 struct Builder<'a> {
     fields: &'a Fields,
-    searcher: &'a Searcher,
+    /// The view searched, where `title:` and `source:` terms find their articles.
+    view: &'a IndexView,
     dictionary: &'a QueryDictionary,
     synonyms: Option<&'a Synonyms>,
     highlights: Highlights,
@@ -290,30 +202,10 @@ impl Builder<'_> {
         Ok(Box::new(BooleanQuery::new(all)))
     }
 
-    /// The keys of the articles that `articles` finds.
-    fn article_keys(&self, articles: &dyn Query) -> Result<ArticleKeys> {
-        let weight = articles.weight(EnableScoring::disabled_from_searcher(self.searcher))?;
-        let mut keys = ArticleKeys::default();
-        for reader in self.searcher.segment_readers() {
-            let column = own_keys(reader)?;
-            let alive = reader.alive_bitset();
-            let mut scorer = weight.scorer(reader, 1.0)?;
-            let mut doc = scorer.doc();
-            while doc != TERMINATED {
-                if alive.is_none_or(|a| a.is_alive(doc))
-                    && let Some(key) = column.first(doc)
-                {
-                    keys.insert(key);
-                }
-                doc = scorer.advance();
-            }
-        }
-        Ok(keys)
-    }
-
     /// The passages of the articles that `articles` finds.
     fn passages_of(&self, articles: Box<dyn Query>) -> Result<Box<dyn Query>> {
         let keys = self
+            .view
             .article_keys(articles.as_ref())?
             .into_iter()
             .map(|key| Term::from_field_u64(self.fields.article_key, key));
@@ -389,7 +281,7 @@ impl Builder<'_> {
         let cut = query_words(self.dictionary, normalized);
         let mut words: Vec<Needle> = Vec::new();
         if !phrase {
-            for piece in pieces(normalized, &cut) {
+            for piece in query_pieces(normalized, &cut) {
                 if let Some(needle) = Needle::new(piece)
                     && !words.contains(&needle)
                 {
@@ -439,7 +331,8 @@ impl Builder<'_> {
         let mut title_articles = ArticleKeys::default();
         for form in forms {
             title_articles.extend(
-                self.article_keys(self.contains_all(&[&form.whole], Scope::Title)?.as_ref())?,
+                self.view
+                    .article_keys(self.contains_all(&[&form.whole], Scope::Title)?.as_ref())?,
             );
         }
         Ok(TermSignals {
@@ -505,57 +398,10 @@ fn any(queries: impl IntoIterator<Item = Box<dyn Query>>) -> Box<dyn Query> {
     ))
 }
 
-/// The pieces of a term that must each occur: its jieba words, with a single Han character
-/// kept together with the word after it (or, at the end, before it), as typed. A lone 新 or 的
-/// occurs in most passages and says nothing apart from its neighbour; together they still
-/// occur wherever the whole term does.
-fn pieces<'a>(normalized: &'a str, words: &[&'a str]) -> Vec<&'a str> {
-    let base = normalized.as_ptr() as usize;
-    let range = |word: &str| {
-        let start = word.as_ptr() as usize - base;
-        (start, start + word.len())
-    };
-    let mut pieces: Vec<(usize, usize)> = Vec::new();
-    let mut pending: Option<(usize, usize)> = None;
-    for word in words {
-        let (start, end) = range(word);
-        let mut chars = word.chars();
-        if matches!((chars.next(), chars.next()), (Some(c), None) if is_han(c)) {
-            pending = Some((pending.map_or(start, |p| p.0), end));
-            continue;
-        }
-        pieces.push((pending.take().map_or(start, |p| p.0), end));
-    }
-    if let Some((start, end)) = pending {
-        match pieces.last_mut() {
-            Some(last) => last.1 = end,
-            None => pieces.push((start, end)),
-        }
-    }
-    pieces.into_iter().map(|(s, e)| &normalized[s..e]).collect()
-}
-
 fn boosted(query: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
     if weight == 1.0 {
         query
     } else {
         Box::new(BoostQuery::new(query, weight))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::pieces;
-
-    #[test]
-    fn single_characters_stay_with_their_neighbours() {
-        let text = "新就业形态劳动者";
-        let words = vec![&text[0..3], &text[3..9], &text[9..15], &text[15..24]];
-        assert_eq!(pieces(text, &words), vec!["新就业", "形态", "劳动者"]);
-        let text = "情防控工";
-        let words = vec![&text[0..3], &text[3..9], &text[9..12]];
-        assert_eq!(pieces(text, &words), vec!["情防控工"]);
-        let text = "的了";
-        assert_eq!(pieces(text, &[&text[0..3], &text[3..6]]), vec!["的了"]);
     }
 }

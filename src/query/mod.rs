@@ -11,8 +11,9 @@
 //! words by jieba; each word must occur (as a string, wherever jieba cut the passage), and
 //! passages where the whole term occurs as written rank first.
 
-pub mod build;
-pub mod synonyms;
+pub(crate) mod build;
+pub(crate) mod signals;
+pub(crate) mod synonyms;
 
 use crate::error::{Error, Result};
 
@@ -21,7 +22,9 @@ use crate::error::{Error, Result};
 pub enum Scope {
     /// The passage text and its section heading.
     Default,
+    /// The article's title.
     Title,
+    /// The article's source.
     Source,
 }
 
@@ -30,12 +33,18 @@ pub enum Scope {
 pub enum Node {
     /// A term (cut into words) or, when `phrase`, an exact phrase.
     Term {
+        /// Where it is looked for.
         scope: Scope,
+        /// The term as typed.
         text: String,
+        /// Quoted: found only as written, never cut or expanded.
         phrase: bool,
     },
+    /// Every child matches (terms separated by spaces).
     And(Vec<Node>),
+    /// Any child matches.
     Or(Vec<Node>),
+    /// The child does not match.
     Not(Box<Node>),
 }
 

@@ -7,7 +7,8 @@ use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
 use crate::analysis::normalize;
-use crate::error::{Error, Result, read_text};
+use crate::disk::read_text;
+use crate::error::{Error, Result};
 
 /// The shipped groups (how to add one is said at the file's top).
 pub const BUILTIN: &str = include_str!("synonyms.txt");

@@ -11,10 +11,11 @@ use std::fs::File;
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-use super::{MAX_DAYS, Signature, day_of};
+use super::{MAX_DAYS, Signature};
+use crate::dates::day_number;
+use crate::disk::{read_exact_at, write_all_at};
 use crate::error::{Error, Result};
-use crate::index::Index;
-use crate::store::{read_exact_at, write_all_at};
+use crate::index::view::IndexView;
 
 /// The day of an undated article.
 const UNDATED: i64 = i64::MIN;
@@ -31,36 +32,16 @@ pub(crate) struct Stories {
 }
 
 impl Stories {
-    /// The stories of the articles in the index; signatures wait in a temporary file in `dir`
+    /// The stories of the articles of `view`; signatures wait in a temporary file in `dir`
     /// (the index's directory, so that they are on the index's disk, not in memory).
-    pub(crate) fn load(index: &Index) -> Result<Stories> {
-        let mut stories = Stories::new(index.dir())?;
-        let searcher = index.searcher();
-        for reader in searcher.segment_readers() {
-            let Some(column) = reader.fast_fields().bytes("reprint_signature")? else {
-                continue;
-            };
-            let story_column = reader.fast_fields().u64("story")?;
-            let dates = reader.fast_fields().date("date")?;
-            let mut bytes = Vec::new();
-            for doc in 0..reader.max_doc() {
-                if reader.is_deleted(doc) {
-                    continue;
-                }
-                let (Some(ord), Some(story)) =
-                    (column.term_ords(doc).next(), story_column.first(doc))
-                else {
-                    continue;
-                };
-                bytes.clear();
-                column
-                    .ord_to_bytes(ord, &mut bytes)
-                    .map_err(tantivy::TantivyError::from)?;
-                if let Some(signature) = Signature::from_bytes(&bytes) {
-                    stories.insert(&signature, story, dates.first(doc).map(day_of))?;
-                }
+    pub(crate) fn load(view: &IndexView, dir: &Path) -> Result<Stories> {
+        let mut stories = Stories::new(dir)?;
+        super::for_each_signature(view, |bytes, story, date| {
+            match Signature::from_bytes(bytes) {
+                Some(signature) => stories.insert(&signature, story, date.map(day_number)),
+                None => Ok(()),
             }
-        }
+        })?;
         Ok(stories)
     }
 

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{ApiError, MAX_LIMIT, MAX_OFFSET, MAX_PER_ARTICLE, MAX_QUERY_CHARS, Shared, blocking};
 use crate::facets::Facets;
+use crate::order::Sort;
 use crate::printer::{JsonHit, JsonSummary, json_objects};
-use crate::search::{SearchOptions, Sort};
+use crate::search::SearchOptions;
 
 /// The parameters of `/api/search`, as sent. An empty value is as if it were not sent (forms
 /// send their empty fields).
@@ -59,15 +60,11 @@ impl Params {
         }
         let defaults = SearchOptions::default();
         let nonempty = |v: Option<String>| v.filter(|v| !v.is_empty());
-        let sort = match self.sort.as_deref().unwrap_or_default() {
-            "" | "score" => Sort::Score,
-            "date" => Sort::Date,
-            "-date" => Sort::DateDesc,
-            other => {
-                return Err(ApiError::bad_request(format!(
-                    "sort={other}: give score, date or -date"
-                )));
-            }
+        let sort = match self.sort.as_deref().filter(|s| !s.is_empty()) {
+            None => Sort::Score,
+            Some(name) => name
+                .parse()
+                .map_err(|names| ApiError::bad_request(format!("sort={name}: {names}")))?,
         };
         let options = SearchOptions {
             limit: number("limit", self.limit.as_deref(), 1..=MAX_LIMIT)?.unwrap_or(defaults.limit),
@@ -106,7 +103,7 @@ pub(super) async fn search(
     let (query, options) = params.options()?;
     let body = blocking(state, move |state| {
         let mut found = state.index.search_hits(&query, &options)?;
-        let facets = state.facets.count(&state.index, &found)?;
+        let facets = state.index.facets(&found)?;
         let results = found.collect_results()?;
         let (hits, summary) = json_objects(&query, &results, None);
         let answer = SearchAnswer {

@@ -21,7 +21,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::error::{Error, Result};
-use crate::facets::FacetCounter;
 use crate::index::Index;
 
 /// Longest query accepted, in characters.
@@ -43,7 +42,6 @@ const RELOAD_EVERY: Duration = Duration::from_secs(1);
 /// What the handlers share.
 struct State {
     index: Index,
-    facets: FacetCounter,
     /// Two searches per core at a time, the others waiting in turn: on a busy server a long
     /// search then delays the searches behind it rather than slowing every one in progress.
     searching: Arc<tokio::sync::Semaphore>,
@@ -66,16 +64,19 @@ impl ApiError {
     }
 }
 
-/// Errors in what the client sent are its to fix (400); the rest are the server's (500).
+/// Errors in what the client sent are its to fix (400), worded in its parameters; the rest
+/// are the server's (500).
 impl From<Error> for ApiError {
     fn from(error: Error) -> Self {
         let status = match error {
-            Error::Query(_) | Error::Usage(_) => StatusCode::BAD_REQUEST,
+            Error::Query(_) | Error::Date { .. } | Error::DateRange { .. } => {
+                StatusCode::BAD_REQUEST
+            }
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         ApiError {
             status,
-            message: error.to_string(),
+            message: error.worded(|bound, text| format!("{bound}={text}")),
         }
     }
 }
@@ -197,7 +198,7 @@ async fn keep_reloading(state: Shared) {
         let state = Arc::clone(&state);
         let reload = move || {
             state.index.reload()?;
-            state.facets.prepare(&state.index)
+            state.index.prepare_facets()
         };
         match tokio::task::spawn_blocking(reload).await {
             Ok(Ok(())) => seen = mark,
@@ -235,15 +236,15 @@ pub fn serve(index: Index, addr: SocketAddr) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+        .map_err(|e| Error::Server(format!("cannot start the server: {e}")))?;
     let index = index.with_document_cache(DOCUMENT_CACHE_BLOCKS)?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
-            .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
+            .map_err(|e| Error::Server(format!("cannot listen on {addr}: {e}")))?;
         let bound = listener
             .local_addr()
-            .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
+            .map_err(|e| Error::Server(format!("cannot listen on {addr}: {e}")))?;
         eprintln!(
             "gonghui: serving {} at http://{bound}/ (Ctrl-C stops)",
             index.dir().display()
@@ -257,17 +258,16 @@ pub fn serve(index: Index, addr: SocketAddr) -> Result<()> {
         // two at a time, 45–52 ms with four, 51–66 ms with six or eight).
         let state = Arc::new(State {
             index,
-            facets: FacetCounter::new(),
             searching: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
         });
         let preparing = Arc::clone(&state);
-        tokio::task::spawn_blocking(move || preparing.facets.prepare(&preparing.index));
+        tokio::task::spawn_blocking(move || preparing.index.prepare_facets());
         let reloading = tokio::spawn(keep_reloading(Arc::clone(&state)));
         let served = axum::serve(listener, router(state))
             .with_graceful_shutdown(shutdown_signal())
             .await;
         reloading.abort();
         eprintln!("gonghui: stopped");
-        served.map_err(|e| Error::Usage(format!("the server failed: {e}")))
+        served.map_err(|e| Error::Server(format!("the server failed: {e}")))
     })
 }

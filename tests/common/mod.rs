@@ -6,7 +6,7 @@ pub mod server;
 use std::path::{Path, PathBuf};
 
 use gonghui::Index;
-use gonghui::index::writer::{IndexOptions, IndexReport, index_paths};
+use gonghui::{IndexOptions, IndexReport, index_paths};
 
 /// The repository's own corpus (the seed article).
 pub fn corpus() -> PathBuf {
@@ -56,4 +56,9 @@ impl Lcg {
             .wrapping_add(1442695040888963407);
         ((self.0 >> 33) % n as u64) as usize
     }
+}
+
+/// A common Han character (CJK Unified Ideographs and Extension A).
+pub fn is_han(c: char) -> bool {
+    ('\u{3400}'..='\u{9FFF}').contains(&c)
 }

@@ -1,0 +1,100 @@
+//! What ranking reads of a query ([`crate::rank`]): for each positive term of the passage
+//! text, the strings whose presence makes a passage better (as typed, as a synonym, in the
+//! heading, as whole words, nested in a longer form) as grams at offsets, and the pairs of
+//! terms to find near each other.
+
+use tantivy::Term;
+use tantivy::schema::Field;
+
+use crate::analysis::grams::Needle;
+use crate::index::schema::ArticleKeys;
+
+/// Two terms stand near each other when they start at most this many characters apart: within
+/// one clause or two of a news sentence.
+pub const NEAR_CHARS: i64 = 20;
+
+/// What ranking needs to know about one positive term of the passage text (see
+/// [`crate::rank`]).
+pub struct TermSignals {
+    /// Passages where the term occurs as typed, for a term cut into several words or expanded
+    /// to its synonyms (otherwise every match has it as typed): the form typed in the text
+    /// and in the heading.
+    pub literal: Option<Vec<Grams>>,
+    /// Passages where one of its synonyms occurs as written, for an expanded term: each
+    /// synonym in the text and in the heading.
+    pub synonym: Option<Vec<Grams>>,
+    /// Per form of the term, its dictionary words (two characters or more), to tell where
+    /// they are jieba words of the passage, not only strings inside other words.
+    pub words: Vec<Vec<Word>>,
+    /// Passages whose section heading holds the term: each form in the heading.
+    pub section: Vec<Grams>,
+    /// Articles whose title holds the term.
+    pub title_articles: ArticleKeys,
+    /// The grams of the term as typed in the passage text, to measure how near the terms
+    /// stand.
+    pub(super) grams: Grams,
+    /// When the form typed is part of longer forms of its group.
+    pub nested: Option<Nested>,
+}
+
+/// A term typed in a form that is part of longer forms of its group (全国总工会 in
+/// 中华全国总工会): where every occurrence of the typed form is inside a longer one, the passage
+/// has the term not as typed but as that synonym. The grams of the typed form in the passage
+/// text, and those of each longer form, at offsets from where the typed form starts.
+#[derive(Debug, Clone)]
+pub struct Nested {
+    pub typed: Grams,
+    pub longer: Vec<Grams>,
+}
+
+/// A string as the grams of one field at offsets from where it starts.
+pub type Grams = Vec<(i64, Term)>;
+
+/// A word of a query term: its grams in the passage text at offsets from its start, and its
+/// length in characters.
+#[derive(Debug, Clone)]
+pub struct Word {
+    pub grams: Grams,
+    pub len: u32,
+    /// Two or three Han characters: a word inside longer words too.
+    pub short_han: bool,
+}
+
+/// The grams of a needle as terms of `field`, at offsets from `shift` characters into it.
+pub(super) fn at_offsets(needle: &Needle, field: Field, shift: usize) -> Grams {
+    let grams = needle.grams();
+    let at = |offset: usize| offset as i64 - shift as i64;
+    grams
+        .iter()
+        .map(|(offset, gram)| (at(*offset), Term::from_field_text(field, gram)))
+        .collect()
+}
+
+/// The ranking signals of a query's positive terms of the passage text.
+#[derive(Default)]
+pub struct Signals {
+    pub terms: Vec<TermSignals>,
+    /// The grams of each two different terms typed one after the other, to tell passages
+    /// where the two stand near each other.
+    pub near: Vec<NearPair>,
+}
+
+/// Two terms typed one after the other: their grams in the passage text.
+#[derive(Debug, Clone)]
+pub struct NearPair {
+    pub first: Grams,
+    pub second: Grams,
+}
+
+/// Each two different terms typed one after the other.
+pub(super) fn near_pairs(terms: &[TermSignals]) -> Vec<NearPair> {
+    terms
+        .windows(2)
+        .map(|pair| (&pair[0].grams, &pair[1].grams))
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty() && a != b)
+        .map(|(a, b)| NearPair {
+            first: a.clone(),
+            second: b.clone(),
+        })
+        .collect()
+}
