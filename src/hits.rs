@@ -16,7 +16,6 @@ use crate::order::{Entry, Order, PerArticle};
 use crate::query::build::{Compiled, Highlights};
 use crate::rank::Explanation;
 use crate::reprints::{Finder, Reprint};
-use crate::search::SearchOptions;
 use crate::store::BulkStores;
 
 /// The article a passage belongs to.
@@ -114,6 +113,17 @@ impl SearchResults {
     }
 }
 
+/// Which of the ordered matches are hits, and which of those are returned.
+pub(crate) struct Page {
+    /// Hits to skip, then to return (0: all).
+    pub(crate) offset: usize,
+    pub(crate) limit: usize,
+    /// At most this many passages per article.
+    pub(crate) per_article: Option<usize>,
+    /// Only the first article of each story.
+    pub(crate) collapse_reprints: bool,
+}
+
 /// Hits read per batch: few first, so that the first hit comes at once, then more, up to a
 /// bound that keeps memory flat whatever the number of hits.
 const FIRST_BATCH: usize = 16;
@@ -153,13 +163,14 @@ pub struct Hits {
 }
 
 impl Hits {
-    /// The hits of ranked matches in `order`, as `options` ask; `dir` is the index's folder.
+    /// The hits of ranked matches in `order`, the page that `page` asks for; `dir` is the
+    /// index's folder.
     pub(crate) fn new(
         view: IndexView,
         compiled: Compiled,
         order: Order,
         total: usize,
-        options: &SearchOptions,
+        page: Page,
         dir: &Path,
         started: Instant,
     ) -> Hits {
@@ -172,11 +183,11 @@ impl Hits {
             order,
             queue: VecDeque::new(),
             chunk: 0,
-            collapse_reprints: options.collapse_reprints,
-            per_article: options.per_article.map(PerArticle::new),
-            skip: options.offset,
-            left: (options.limit > 0).then_some(options.limit),
-            first_rank: options.offset.saturating_add(1),
+            collapse_reprints: page.collapse_reprints,
+            per_article: page.per_article.map(PerArticle::new),
+            skip: page.offset,
+            left: (page.limit > 0).then_some(page.limit),
+            first_rank: page.offset.saturating_add(1),
             returned: 0,
             ready: VecDeque::new(),
             batch: FIRST_BATCH,

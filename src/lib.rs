@@ -1,13 +1,16 @@
-#![warn(missing_docs)]
 //! gonghui (工会): full-text search for Chinese news archives.
 //!
-//! Data flows one way, a module per step:
+//! The library is what the `gonghui` command and its server are made of, and what scripts
+//! use: [`index_paths`] or an [`Indexer`] to build an index, [`Index`] to open it,
+//! [`Index::search`] (or [`Index::search_hits`] for every match, streamed) with
+//! [`SearchOptions`], and [`Hit`]s with their highlights; [`printer`] writes them as the
+//! documented JSON Lines or as text. Errors are [`Error`]s whose messages say what to do.
 //!
-//! - indexing: [`files`] → [`articles`] → [`passages`] → [`analysis`] and [`reprints`]
-//!   (signatures) → [`index`];
-//! - searching: [`query`] → [`analysis`] → [`search`] (hits, ranked by [`rank`]) → [`reprints`]
-//!   (collapsed) → [`highlight`] → [`printer`]; [`facets`] counts the matches by year and
-//!   source; [`serve`] answers searches over HTTP.
+//! Inside, data flows one way, a module per step (README, "How it works"):
+//! files → articles → passages → analysis and reprints (signatures) → index when indexing;
+//! query → analysis → search (ranked by rank, put in order by order) → hits (reprints
+//! collapsed, highlights) → printer when searching, every step reading the index through one
+//! view of its segments (`index::view`).
 //!
 //! ```
 //! use gonghui::{Index, IndexOptions, SearchOptions, index_paths};
@@ -34,6 +37,8 @@
 //! ```
 //!
 //! Highlight offsets are character offsets (Unicode scalar values) into the passage text.
+
+#![warn(missing_docs)]
 
 mod analysis;
 pub mod articles;

@@ -11,7 +11,7 @@ use tantivy::collector::Count;
 use crate::analysis::dictionary::QueryDictionary;
 use crate::dates::Days;
 use crate::error::{DateBound, Error, Result};
-use crate::hits::Hits;
+use crate::hits::{Hits, Page};
 use crate::index::view::IndexView;
 use crate::order::{Order, Sort};
 use crate::query::build::{Compiled, compile};
@@ -112,9 +112,13 @@ pub(crate) fn hits(
     let ranked = crate::rank::collect(&view, compiled.query.as_ref(), &compiled.signals, days)?;
     let total = ranked.candidates.len();
     let order = Order::new(&view, ranked, options.sort, options.explain);
-    Ok(Hits::new(
-        view, compiled, order, total, options, dir, started,
-    ))
+    let page = Page {
+        offset: options.offset,
+        limit: options.limit,
+        per_article: options.per_article,
+        collapse_reprints: options.collapse_reprints,
+    };
+    Ok(Hits::new(view, compiled, order, total, page, dir, started))
 }
 
 /// Counts the passages of `view` that match `query`, without ranking or reading them.

@@ -8,7 +8,9 @@ use super::grams::for_each_gram;
 /// Name under which [`GramTokenizer`] is registered.
 pub const GRAMS: &str = "gonghui_grams";
 
-/// Character grams with character positions (see [`super::grams`]).
+/// The tokenizer of gonghui's gram fields: every Han character on its own and whole
+/// Latin/digit words, at their character positions, over text already normalised with
+/// [`crate::normalize()`].
 #[derive(Clone, Default)]
 pub struct GramTokenizer {
     tokens: Vec<Token>,

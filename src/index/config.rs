@@ -19,7 +19,7 @@ pub(crate) const DICTIONARY_FILE: &str = "dictionary.fst";
 /// What `gonghui.json` records.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndexConfig {
-    /// The index layout's version ([`FORMAT_VERSION`] when made by this build).
+    /// The index layout's version.
     pub format: u32,
     /// The gonghui version that created the index.
     pub created_by: String,

@@ -338,7 +338,7 @@ impl Indexer {
     }
 
     /// Adds an article, replacing any article with the same id. Every copy of a story is
-    /// kept, with its signature for finding the others ([`crate::reprints`]). Returns false,
+    /// kept, with its signature for finding the others (README, "Reprints"). Returns false,
     /// adding nothing, when the article has no paragraphs.
     pub fn add_article(&mut self, article: &Article) -> Result<bool> {
         if article.passages.is_empty() {
