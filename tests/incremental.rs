@@ -241,3 +241,36 @@ fn a_second_indexer_is_refused_and_searches_go_on_during_a_run() {
     );
     indexer.finish().unwrap();
 }
+
+/// An article replaced under its id (here with another source) leaves the statistics and the
+/// facets: only live documents are counted, whatever segment the old copy is still in.
+#[test]
+fn a_replaced_article_counts_once_in_stats_and_facets() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = |source: &str| {
+        let mut article = gonghui::Article::new("gr-1", "劳模风采", "王师傅扎根一线三十年。");
+        article.source = source.into();
+        article.date = "2022-05-01".into();
+        article
+    };
+    for source in ["工人日报", "甘肃工人报"] {
+        let mut indexer = Indexer::open(dir.path(), &IndexOptions::default()).unwrap();
+        indexer.add_article(&article(source)).unwrap();
+        indexer.finish().unwrap();
+    }
+    let index = Index::open(dir.path()).unwrap();
+    let stats = index.stats().unwrap();
+    assert_eq!((stats.articles, stats.passages), (1, 1));
+    let sources: Vec<(&str, usize, usize)> = stats
+        .sources
+        .iter()
+        .map(|s| (s.source.as_str(), s.articles, s.passages))
+        .collect();
+    assert_eq!(sources, [("甘肃工人报", 1, 1)]);
+    let hits = index
+        .search_hits("王师傅", &SearchOptions::default())
+        .unwrap();
+    let facets = index.facets(&hits).unwrap();
+    assert_eq!(facets.sources.len(), 1);
+    assert_eq!(facets.sources[0].key, "甘肃工人报");
+}
