@@ -10,6 +10,7 @@ use std::sync::{Arc, OnceLock};
 use tantivy::collector::Count;
 use tantivy::columnar::{BytesColumn, Column, StrColumn};
 use tantivy::fastfield::FastFieldReaders;
+use tantivy::fieldnorm::FieldNormReader;
 use tantivy::query::{EnableScoring, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
@@ -42,7 +43,7 @@ impl IndexView {
             .segment_readers()
             .iter()
             .zip(0..)
-            .map(|(reader, ord)| SegmentView::new(reader.clone(), ord))
+            .map(|(reader, ord)| SegmentView::new(reader.clone(), ord, fields.text.grams))
             .collect();
         IndexView {
             searcher,
@@ -176,6 +177,9 @@ pub(crate) struct SegmentView {
     reader: SegmentReader,
     /// The segment's number in the view.
     ord: u32,
+    /// The passage text's grams, whose lengths BM25 reads.
+    text_grams: Field,
+    lengths: OnceLock<Option<FieldNormReader>>,
     dates: OnceLock<Option<Column<DateTime>>>,
     shapes: OnceLock<Option<Column<u64>>>,
     word_bounds: OnceLock<Option<Column<u64>>>,
@@ -196,10 +200,12 @@ where
 }
 
 impl SegmentView {
-    fn new(reader: SegmentReader, ord: u32) -> SegmentView {
+    fn new(reader: SegmentReader, ord: u32, text_grams: Field) -> SegmentView {
         SegmentView {
             reader,
             ord,
+            text_grams,
+            lengths: OnceLock::new(),
             dates: OnceLock::new(),
             shapes: OnceLock::new(),
             word_bounds: OnceLock::new(),
@@ -249,6 +255,16 @@ impl SegmentView {
     pub(crate) fn shape(&self, doc: DocId) -> (u32, u32) {
         let shapes = self.u64_column(&self.shapes, column::SHAPE);
         shape_parts(shapes.and_then(|c| c.first(doc)).unwrap_or_default())
+    }
+
+    /// The length of a passage's text in grams (as tantivy keeps it for BM25: exact up to
+    /// 40, then within a few percent).
+    pub(crate) fn text_length(&self, doc: DocId) -> u32 {
+        let lengths = self.lengths.get_or_init(|| {
+            let read = self.reader.get_fieldnorms_reader(self.text_grams);
+            read.ok()
+        });
+        lengths.as_ref().map_or(0, |l| l.fieldnorm(doc))
     }
 
     /// A passage's word bounds (see [`crate::analysis::words`]), into `bounds`.

@@ -15,7 +15,7 @@ use tantivy::query::{
 };
 use tantivy::schema::IndexRecordOption;
 
-use super::signals::{Grams, Nested, Signals, TermSignals, Word, at_offsets, near_pairs};
+use super::signals::{Grams, Nested, Signals, TermSignals, Word, at_offsets};
 use super::synonyms::Synonyms;
 use super::{Node, Scope};
 use crate::analysis::dictionary::QueryDictionary;
@@ -68,14 +68,13 @@ pub(crate) fn compile(
         dictionary,
         synonyms,
         highlights: Highlights::default(),
-        signals: Signals::default(),
+        terms: Vec::new(),
         expanded: BTreeMap::new(),
     };
     let query = builder.node(node, true)?.ok_or_else(|| {
         Error::Query("the query has no letters, digits or Chinese characters to search for".into())
     })?;
-    let mut signals = builder.signals;
-    signals.near = near_pairs(&signals.terms);
+    let signals = Signals::of(builder.terms);
     Ok(Compiled {
         query,
         highlights: builder.highlights,
@@ -99,7 +98,8 @@ struct Builder<'a> {
     dictionary: &'a QueryDictionary,
     synonyms: Option<&'a Synonyms>,
     highlights: Highlights,
-    signals: Signals,
+    /// The signals of the positive terms of the passage text, in order.
+    terms: Vec<TermSignals>,
     expanded: BTreeMap<String, Vec<String>>,
 }
 
@@ -253,7 +253,7 @@ impl Builder<'_> {
         if positive {
             if scope == Scope::Default {
                 let signals = self.signals(&forms)?;
-                self.signals.terms.push(signals);
+                self.terms.push(signals);
             }
             let needles = forms.into_iter().map(|form| TermNeedles {
                 whole: form.whole,
@@ -308,10 +308,12 @@ impl Builder<'_> {
     fn signals(&self, forms: &[Form]) -> Result<TermSignals> {
         let f = self.fields;
         let typed = &forms[0];
-        let as_written =
-            |form: &Form| [f.text, f.section].map(|field| at_offsets(&form.whole, field.grams, 0));
-        let literal = (forms.len() > 1 || typed.words.len() > 1).then(|| as_written(typed).into());
-        let synonyms: Vec<Grams> = forms[1..].iter().flat_map(as_written).collect();
+        let in_field = |field: TextField| {
+            let each = forms
+                .iter()
+                .map(|form| at_offsets(&form.whole, field.grams, 0));
+            each.collect::<Vec<Grams>>()
+        };
         let words = forms
             .iter()
             .map(|form| {
@@ -337,40 +339,31 @@ impl Builder<'_> {
         }
         Ok(TermSignals {
             nested: self.nested(forms),
-            literal,
-            synonym: (!synonyms.is_empty()).then_some(synonyms),
+            text_forms: in_field(f.text),
+            section: in_field(f.section),
+            literal: forms.len() > 1 || typed.words.len() > 1,
             words,
-            section: forms
-                .iter()
-                .map(|form| at_offsets(&form.whole, f.section.grams, 0))
-                .collect(),
             title_articles,
-            grams: at_offsets(&typed.whole, f.text.grams, 0),
         })
     }
 
     /// The longer forms of a term's group that hold the form typed, all of Han characters.
     fn nested(&self, forms: &[Form]) -> Option<Nested> {
-        let grams = |form: &Form, shift: usize| {
-            let all_han = form.text.chars().all(is_han);
-            all_han.then(|| at_offsets(&form.whole, self.fields.text.grams, shift))
-        };
+        let all_han = |form: &Form| form.text.chars().all(is_han);
         let (typed, others) = forms.split_first()?;
-        let longer: Vec<Grams> = others
-            .iter()
-            .filter(|form| form.text.len() > typed.text.len())
-            .filter_map(|form| {
-                let byte = form.text.find(&typed.text)?;
-                grams(form, form.text[..byte].chars().count())
-            })
-            .collect();
-        if longer.is_empty() {
+        if !all_han(typed) {
             return None;
         }
-        Some(Nested {
-            typed: grams(typed, 0)?,
-            longer,
-        })
+        let longer: Vec<Grams> = others
+            .iter()
+            .filter(|form| form.text.len() > typed.text.len() && all_han(form))
+            .filter_map(|form| {
+                let byte = form.text.find(&typed.text)?;
+                let shift = form.text[..byte].chars().count();
+                Some(at_offsets(&form.whole, self.fields.text.grams, shift))
+            })
+            .collect();
+        (!longer.is_empty()).then_some(Nested { longer })
     }
 }
 

@@ -16,34 +16,29 @@ pub const NEAR_CHARS: i64 = 20;
 /// What ranking needs to know about one positive term of the passage text (see
 /// [`crate::rank`]).
 pub struct TermSignals {
-    /// Passages where the term occurs as typed, for a term cut into several words or expanded
-    /// to its synonyms (otherwise every match has it as typed): the form typed in the text
-    /// and in the heading.
-    pub literal: Option<Vec<Grams>>,
-    /// Passages where one of its synonyms occurs as written, for an expanded term: each
-    /// synonym in the text and in the heading.
-    pub synonym: Option<Vec<Grams>>,
-    /// Per form of the term, its dictionary words (two characters or more), to tell where
-    /// they are jieba words of the passage, not only strings inside other words.
-    pub words: Vec<Vec<Word>>,
-    /// Passages whose section heading holds the term: each form in the heading.
+    /// Each form of the term (the typed one first, then its synonyms) as grams of the passage
+    /// text: where it is, how often, and how near the next term.
+    pub text_forms: Vec<Grams>,
+    /// Each form in the section heading.
     pub section: Vec<Grams>,
+    /// Whether a match may lack the term as typed (it was cut into several words or expanded
+    /// to its synonyms); otherwise every match has it as typed.
+    pub literal: bool,
+    /// Per form, its dictionary words (two characters or more), to tell where they are jieba
+    /// words of the passage, not only strings inside other words.
+    pub words: Vec<Vec<Word>>,
     /// Articles whose title holds the term.
     pub title_articles: ArticleKeys,
-    /// The grams of the term as typed in the passage text, to measure how near the terms
-    /// stand.
-    pub(super) grams: Grams,
     /// When the form typed is part of longer forms of its group.
     pub nested: Option<Nested>,
 }
 
 /// A term typed in a form that is part of longer forms of its group (全国总工会 in
 /// 中华全国总工会): where every occurrence of the typed form is inside a longer one, the passage
-/// has the term not as typed but as that synonym. The grams of the typed form in the passage
-/// text, and those of each longer form, at offsets from where the typed form starts.
+/// has the term not as typed but as that synonym. The grams of each longer form in the
+/// passage text, at offsets from where the typed form starts.
 #[derive(Debug, Clone)]
 pub struct Nested {
-    pub typed: Grams,
     pub longer: Vec<Grams>,
 }
 
@@ -74,27 +69,21 @@ pub(super) fn at_offsets(needle: &Needle, field: Field, shift: usize) -> Grams {
 #[derive(Default)]
 pub struct Signals {
     pub terms: Vec<TermSignals>,
-    /// The grams of each two different terms typed one after the other, to tell passages
-    /// where the two stand near each other.
-    pub near: Vec<NearPair>,
+    /// The pairs of different terms typed one after the other, as the number of the first
+    /// (the second follows it), to tell passages where the two stand near each other.
+    pub near: Vec<usize>,
 }
 
-/// Two terms typed one after the other: their grams in the passage text.
-#[derive(Debug, Clone)]
-pub struct NearPair {
-    pub first: Grams,
-    pub second: Grams,
-}
-
-/// Each two different terms typed one after the other.
-pub(super) fn near_pairs(terms: &[TermSignals]) -> Vec<NearPair> {
-    terms
-        .windows(2)
-        .map(|pair| (&pair[0].grams, &pair[1].grams))
-        .filter(|(a, b)| !a.is_empty() && !b.is_empty() && a != b)
-        .map(|(a, b)| NearPair {
-            first: a.clone(),
-            second: b.clone(),
-        })
-        .collect()
+impl Signals {
+    /// The signals of these terms.
+    pub(super) fn of(terms: Vec<TermSignals>) -> Signals {
+        let near = (1..terms.len())
+            .filter(|&i| {
+                let (a, b) = (&terms[i - 1].text_forms[0], &terms[i].text_forms[0]);
+                !a.is_empty() && !b.is_empty() && a != b
+            })
+            .map(|i| i - 1)
+            .collect();
+        Signals { terms, near }
+    }
 }

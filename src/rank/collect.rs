@@ -2,12 +2,13 @@
 //! segment per thread when the query is costly.
 
 use tantivy::query::{EnableScoring, Query, Scorer};
-use tantivy::{DocAddress, DocId, TERMINATED};
+use tantivy::{DocAddress, DocId, TERMINATED, Term};
 
-use super::positions::{NearPostings, TermPresence, near_share};
-use super::{Candidate, Features, Ranked, score};
+use super::positions::{TermPresence, near};
+use super::{Candidate, Features, Ranked, bm25, idf, score};
 use crate::dates::Days;
 use crate::error::Result;
+use crate::index::schema::KIND_PASSAGE;
 use crate::index::view::{IndexView, SegmentView};
 use crate::query::signals::Signals;
 
@@ -15,6 +16,42 @@ use crate::query::signals::Signals;
 /// check) from which segments are scored in parallel: 工会 is about 400,000 and takes 3 ms
 /// alone, 习近平 工会 80,000.
 const PARALLEL_COST: u64 = 100_000;
+
+/// What BM25 needs of the whole index for a query: the inverse document frequency of each
+/// term as typed (the sum of its grams', as for a phrase) and the average length of a passage
+/// in grams.
+struct Rarity {
+    terms: Vec<f32>,
+    average_len: f32,
+}
+
+impl Rarity {
+    fn of(view: &IndexView, signals: &Signals) -> Result<Rarity> {
+        let searcher = view.searcher();
+        let fields = view.fields();
+        let passages = searcher.doc_freq(&Term::from_field_text(fields.kind, KIND_PASSAGE))?;
+        let idf_of = |term: &Term| -> Result<f32> { Ok(idf(searcher.doc_freq(term)?, passages)) };
+        let mut terms = Vec::with_capacity(signals.terms.len());
+        for term in &signals.terms {
+            let mut sum = 0.0;
+            for (_, gram) in &term.text_forms[0] {
+                sum += idf_of(gram)?;
+            }
+            terms.push(sum);
+        }
+        let mut tokens = 0;
+        for segment in view.segments() {
+            tokens += segment
+                .reader()
+                .inverted_index(fields.text.grams)?
+                .total_num_tokens();
+        }
+        Ok(Rarity {
+            terms,
+            average_len: tokens as f32 / passages.max(1) as f32,
+        })
+    }
+}
 
 /// Every passage that `query` matches within `days`, with its features and score, in index
 /// order.
@@ -24,7 +61,9 @@ pub(crate) fn collect(
     signals: &Signals,
     days: Days,
 ) -> Result<Ranked> {
-    let weight = query.weight(EnableScoring::enabled_from_searcher(view.searcher()))?;
+    // Matching only: the score is computed here, from the positions read for the signals.
+    let weight = query.weight(EnableScoring::disabled_from_searcher(view.searcher()))?;
+    let rarity = Rarity::of(view, signals)?;
     let segments = view.segments();
     let mut scorers = Vec::with_capacity(segments.len());
     for segment in segments {
@@ -33,9 +72,11 @@ pub(crate) fn collect(
     let cost: u64 = scorers.iter().map(|scorer| scorer.cost()).sum();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let segments = segments.iter().zip(scorers).enumerate();
+    let rarity = &rarity;
     let per_segment = |(ord, (segment, scorer))| {
         let mut found = Vec::new();
-        collect_segment(ord as u32, segment, scorer, signals, days, &mut found).map(|()| found)
+        let features = SegmentFeatures::open(segment, signals, rarity)?;
+        collect_segment(ord as u32, segment, scorer, features, days, &mut found).map(|()| found)
     };
     // A costly query is scored a segment per thread (a phrase of common characters reads many
     // positions); starting threads would cost a cheap one more than it saves.
@@ -63,18 +104,14 @@ fn collect_segment(
     ord: u32,
     segment: &SegmentView,
     mut scorer: Box<dyn Scorer>,
-    signals: &Signals,
+    mut features: SegmentFeatures,
     days: Days,
     candidates: &mut Vec<Candidate>,
 ) -> Result<()> {
-    if scorer.doc() == TERMINATED {
-        return Ok(());
-    }
-    let mut features = SegmentFeatures::open(segment, signals)?;
     let mut doc = scorer.doc();
     while doc != TERMINATED {
         if segment.is_alive(doc) && (days.is_all() || days.contain(segment.date(doc))) {
-            let (article, features) = features.of(doc, scorer.score());
+            let (article, features) = features.of(doc);
             candidates.push(Candidate {
                 address: DocAddress::new(ord, doc),
                 article,
@@ -91,8 +128,8 @@ fn collect_segment(
 struct SegmentFeatures<'a> {
     segment: &'a SegmentView,
     signals: &'a Signals,
+    rarity: &'a Rarity,
     terms: Vec<TermPresence>,
-    near: Vec<NearPostings>,
     /// Whether some term has words to find whole, and the word bounds of the passage.
     asks_words: bool,
     bounds: Vec<u64>,
@@ -102,24 +139,23 @@ struct SegmentFeatures<'a> {
 }
 
 impl<'a> SegmentFeatures<'a> {
-    fn open(segment: &'a SegmentView, signals: &'a Signals) -> Result<SegmentFeatures<'a>> {
+    fn open(
+        segment: &'a SegmentView,
+        signals: &'a Signals,
+        rarity: &'a Rarity,
+    ) -> Result<SegmentFeatures<'a>> {
         let reader = segment.reader();
         let terms: Vec<TermPresence> = signals
             .terms
             .iter()
             .map(|t| TermPresence::new(t, reader))
             .collect::<Result<_>>()?;
-        let near = signals
-            .near
-            .iter()
-            .map(|pair| NearPostings::open(pair, reader))
-            .collect::<Result<_>>()?;
         Ok(SegmentFeatures {
             segment,
             signals,
+            rarity,
             asks_words: terms.iter().any(TermPresence::asks_words),
             terms,
-            near,
             bounds: Vec::new(),
             title_of: None,
         })
@@ -140,18 +176,36 @@ impl<'a> SegmentFeatures<'a> {
         }
     }
 
-    /// The article of the matching passage `doc` and the passage's features; `bm25` is its
-    /// BM25 score.
-    fn of(&mut self, doc: DocId, bm25: f32) -> (u64, Features) {
+    /// The share of the pairs of terms typed one after the other that stand near each other
+    /// in `doc`; 1 for a query without a pair.
+    fn near_share(&mut self, doc: DocId) -> f32 {
+        let pairs = &self.signals.near;
+        if pairs.is_empty() {
+            return 1.0;
+        }
+        let mut count = 0;
+        for &first in pairs {
+            let (before, after) = self.terms.split_at_mut(first + 1);
+            let first = before[first].typed_starts(doc);
+            count += usize::from(near(first, after[0].typed_starts(doc)));
+        }
+        count as f32 / pairs.len() as f32
+    }
+
+    /// The article of the matching passage `doc` and the passage's features.
+    fn of(&mut self, doc: DocId) -> (u64, Features) {
         let article = self.segment.article_key(doc).unwrap_or_default();
         let title = self.title_terms(article);
         let (chars, list_marks) = self.segment.shape(doc);
+        let len = self.segment.text_length(doc);
         if self.asks_words {
             self.segment.word_bounds(doc, &mut self.bounds);
         }
         let (mut typed, mut other_form, mut in_section) = (0, 0, 0);
         let (mut words, mut with_words) = (0.0, 0);
-        for term in &mut self.terms {
+        let mut terms_bm25 = 0.0;
+        let average_len = self.rarity.average_len;
+        for (term, &idf) in self.terms.iter_mut().zip(&self.rarity.terms) {
             // A term that is one word, without synonyms, is there as typed wherever the
             // passage matches.
             if term.as_typed(doc) {
@@ -164,6 +218,7 @@ impl<'a> SegmentFeatures<'a> {
                 words += share;
                 with_words += 1;
             }
+            terms_bm25 += bm25(idf, term.occurrences(doc), len, average_len);
         }
         let term_count = self.terms.len();
         let share = |count: usize| {
@@ -174,7 +229,7 @@ impl<'a> SegmentFeatures<'a> {
             }
         };
         let features = Features {
-            bm25,
+            bm25: terms_bm25,
             as_typed: if term_count == 0 { 1.0 } else { share(typed) },
             whole_words: if with_words == 0 {
                 1.0
@@ -184,7 +239,7 @@ impl<'a> SegmentFeatures<'a> {
             synonym: share(other_form),
             title: share(title),
             section: share(in_section),
-            near: near_share(&mut self.near, doc),
+            near: self.near_share(doc),
             article_matches: 0,
             chars,
             list_marks,

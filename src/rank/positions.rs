@@ -9,14 +9,17 @@ use tantivy::{DocId, DocSet, SegmentReader, Term};
 
 use crate::analysis::words::is_word_at;
 use crate::error::Result;
-use crate::query::signals::{Grams, NEAR_CHARS, NearPair, Nested, TermSignals};
+use crate::query::signals::{Grams, NEAR_CHARS, Nested, TermSignals};
 
 /// A string's grams at their offsets in one segment, with their positions, to find where the
-/// string is in a document; the buffers are kept from one document to the next.
+/// string is in a document; the buffers are kept from one document to the next, and where the
+/// string starts in the last document asked about is kept until another is.
 pub(super) struct GramPostings {
     grams: Vec<(i64, SegmentPostings)>,
     positions: Vec<u32>,
     starts: Vec<i64>,
+    /// The document whose every start `starts` holds.
+    at: Option<DocId>,
 }
 
 impl GramPostings {
@@ -35,12 +38,14 @@ impl GramPostings {
             grams: postings,
             positions: Vec::new(),
             starts: Vec::new(),
+            at: None,
         }))
     }
 
     /// Where in `doc` the string starts, in order, among the places its first gram allows
     /// and `keep` accepts (the other grams' positions are read only while some are left).
     fn starts_where(&mut self, doc: DocId, keep: impl Fn(i64) -> bool) -> &[i64] {
+        self.at = None;
         self.starts.clear();
         for (_, postings) in &mut self.grams {
             if postings.doc() < doc {
@@ -71,166 +76,113 @@ impl GramPostings {
         &self.starts
     }
 
-    /// Where in `doc` the string starts, in order.
+    /// Where in `doc` the string starts, in order (read once per document).
     fn starts(&mut self, doc: DocId) -> &[i64] {
-        self.starts_where(doc, |_| true)
+        if self.at != Some(doc) {
+            self.starts_where(doc, |_| true);
+            self.at = Some(doc);
+        }
+        &self.starts
     }
 }
 
-/// A [`Nested`] term's grams in one segment, with their positions.
-struct NestedPostings {
-    typed: GramPostings,
-    longer: Vec<GramPostings>,
+/// Where in `doc` a string of a segment starts; none when the segment lacks one of its grams.
+fn starts_of(string: &mut Option<GramPostings>, doc: DocId) -> &[i64] {
+    string.as_mut().map_or(&[], |grams| grams.starts(doc))
 }
+
+/// The longer forms of a [`Nested`] term in one segment, with their positions.
+struct NestedPostings(Vec<GramPostings>);
 
 impl NestedPostings {
-    /// `None` when the segment has no passage with the typed form inside a longer one.
+    /// `None` when the segment has no passage with a longer form.
     fn open(nested: &Nested, reader: &SegmentReader) -> Result<Option<NestedPostings>> {
-        let open = |grams: &[(i64, Term)]| GramPostings::open(grams, reader);
-        let Some(typed) = open(&nested.typed)? else {
-            return Ok(None);
-        };
         let mut longer = Vec::new();
         for form in &nested.longer {
-            longer.extend(open(form)?);
+            longer.extend(GramPostings::open(form, reader)?);
         }
-        Ok((!longer.is_empty()).then_some(NestedPostings { typed, longer }))
+        Ok((!longer.is_empty()).then_some(NestedPostings(longer)))
     }
 
-    /// Whether the typed form is in the text of `doc`, and only inside longer forms.
-    fn only_inside_longer(&mut self, doc: DocId) -> bool {
-        let typed = self.typed.starts(doc);
+    /// Whether the typed form, starting at `typed` in the text of `doc`, is there only inside
+    /// longer forms.
+    fn only_inside_longer(&mut self, typed: &[i64], doc: DocId) -> bool {
         if typed.is_empty() {
             return false;
         }
-        let longer: Vec<&[i64]> = self.longer.iter_mut().map(|f| f.starts(doc)).collect();
+        let longer: Vec<&[i64]> = self.0.iter_mut().map(|f| f.starts(doc)).collect();
         typed
             .iter()
             .all(|start| longer.iter().any(|l| l.binary_search(start).is_ok()))
     }
 }
 
-/// A query word's grams in one segment (`None` when one is missing there), and its length.
+/// A query word in one segment: its grams (`None` when one is missing there), or the form of
+/// the term it is the whole of, whose positions are read anyway; and its length.
 struct WordPostings {
-    grams: Option<GramPostings>,
+    grams: Option<Option<GramPostings>>,
     len: u32,
     short_han: bool,
 }
 
-impl WordPostings {
-    /// Whether the word is a word of `doc` somewhere (see [`crate::analysis::words`]).
-    fn whole_at(&mut self, doc: DocId, bounds: &[u64]) -> bool {
-        let Some(grams) = self.grams.as_mut() else {
-            return false;
-        };
-        let (len, short_han) = (u64::from(self.len), self.short_han);
-        let whole = |start: i64| is_word_at(bounds, start as u64, len, short_han);
-        !grams.starts_where(doc, whole).is_empty()
-    }
-}
-
-/// Two terms typed one after the other in one segment (`None` when one is not in it).
-pub(super) struct NearPostings(Option<(GramPostings, GramPostings)>);
-
-impl NearPostings {
-    pub(super) fn open(pair: &NearPair, reader: &SegmentReader) -> Result<NearPostings> {
-        let first = GramPostings::open(&pair.first, reader)?;
-        let second = GramPostings::open(&pair.second, reader)?;
-        Ok(NearPostings(first.zip(second)))
-    }
-
-    /// Whether the two terms start at most [`NEAR_CHARS`] apart in `doc`, in either order.
-    fn at(&mut self, doc: DocId) -> bool {
-        let Some((first, second)) = &mut self.0 else {
-            return false;
-        };
-        let first = first.starts(doc);
-        if first.is_empty() {
-            return false;
+/// Two terms typed one after the other start at most [`NEAR_CHARS`] apart, in either order.
+pub(super) fn near(first: &[i64], second: &[i64]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < first.len() && j < second.len() {
+        if (first[i] - second[j]).abs() <= NEAR_CHARS {
+            return true;
         }
-        let second = second.starts(doc);
-        let (mut i, mut j) = (0, 0);
-        while i < first.len() && j < second.len() {
-            if (first[i] - second[j]).abs() <= NEAR_CHARS {
-                return true;
-            }
-            if first[i] < second[j] {
-                i += 1;
-            } else {
-                j += 1;
-            }
+        if first[i] < second[j] {
+            i += 1;
+        } else {
+            j += 1;
         }
-        false
     }
-}
-
-/// The share of the pairs of terms that stand near each other in `doc`; 1 for a query without
-/// a pair.
-pub(super) fn near_share(near: &mut [NearPostings], doc: DocId) -> f32 {
-    if near.is_empty() {
-        return 1.0;
-    }
-    let count: usize = near.iter_mut().map(|pair| usize::from(pair.at(doc))).sum();
-    count as f32 / near.len() as f32
-}
-
-/// Whether any of some strings is in the documents of a segment, asked at matching
-/// documents only (a string's positions are read there, not over every passage that has
-/// its characters).
-struct AnyOf(Vec<GramPostings>);
-
-impl AnyOf {
-    fn open(strings: &[Grams], reader: &SegmentReader) -> Result<AnyOf> {
-        let mut open = Vec::with_capacity(strings.len());
-        for grams in strings {
-            open.extend(GramPostings::open(grams, reader)?);
-        }
-        Ok(AnyOf(open))
-    }
-
-    fn at(&mut self, doc: DocId) -> bool {
-        self.0
-            .iter_mut()
-            .any(|string| !string.starts(doc).is_empty())
-    }
+    false
 }
 
 /// One term's signals on the documents of a segment.
 pub(super) struct TermPresence {
-    literal: Option<AnyOf>,
-    synonym: Option<AnyOf>,
+    /// Each form of the term in the passage text, and in the section heading, the typed form
+    /// first.
+    text: Vec<Option<GramPostings>>,
+    section: Vec<Option<GramPostings>>,
+    /// Whether the term may be in a match otherwise than as typed (cut into words, or
+    /// expanded to synonyms).
+    literal: bool,
+    /// Per form, its words.
     words: Vec<Vec<WordPostings>>,
-    section: AnyOf,
     nested: Option<NestedPostings>,
 }
 
 impl TermPresence {
     pub(super) fn new(signals: &TermSignals, reader: &SegmentReader) -> Result<TermPresence> {
-        let any_of = |strings: &Option<Vec<Grams>>| {
+        let open_all = |strings: &[Grams]| {
             strings
-                .as_deref()
-                .map(|strings| AnyOf::open(strings, reader))
-                .transpose()
-        };
-        Ok(TermPresence {
-            literal: any_of(&signals.literal)?,
-            synonym: any_of(&signals.synonym)?,
-            words: signals
-                .words
                 .iter()
-                .map(|form| {
-                    form.iter()
-                        .map(|word| {
-                            Ok(WordPostings {
-                                grams: GramPostings::open(&word.grams, reader)?,
-                                len: word.len,
-                                short_han: word.short_han,
-                            })
-                        })
-                        .collect::<Result<_>>()
-                })
-                .collect::<Result<_>>()?,
-            section: AnyOf::open(&signals.section, reader)?,
+                .map(|grams| GramPostings::open(grams, reader))
+                .collect::<Result<Vec<_>>>()
+        };
+        let mut words = Vec::with_capacity(signals.words.len());
+        for (form, form_words) in signals.text_forms.iter().zip(&signals.words) {
+            let mut opened = Vec::with_capacity(form_words.len());
+            for word in form_words {
+                opened.push(WordPostings {
+                    grams: match word.grams == *form {
+                        true => None,
+                        false => Some(GramPostings::open(&word.grams, reader)?),
+                    },
+                    len: word.len,
+                    short_han: word.short_han,
+                });
+            }
+            words.push(opened);
+        }
+        Ok(TermPresence {
+            text: open_all(&signals.text_forms)?,
+            section: open_all(&signals.section)?,
+            literal: signals.literal,
+            words,
             nested: match &signals.nested {
                 Some(nested) => NestedPostings::open(nested, reader)?,
                 None => None,
@@ -238,23 +190,43 @@ impl TermPresence {
         })
     }
 
-    /// Whether the term is in `doc` as typed, not only inside a longer form of its group.
+    /// Where the term as typed starts in the text of `doc`.
+    pub(super) fn typed_starts(&mut self, doc: DocId) -> &[i64] {
+        starts_of(&mut self.text[0], doc)
+    }
+
+    /// How often the term is in the text of `doc`, as typed or as one of its synonyms.
+    pub(super) fn occurrences(&mut self, doc: DocId) -> u32 {
+        let counts = self.text.iter_mut().map(|form| starts_of(form, doc).len());
+        u32::try_from(counts.sum::<usize>()).unwrap_or(u32::MAX)
+    }
+
+    /// Whether the term is in `doc` as typed (in the text or the heading), not only inside a
+    /// longer form of its group.
     pub(super) fn as_typed(&mut self, doc: DocId) -> bool {
-        self.literal.as_mut().is_none_or(|p| p.at(doc))
-            && !self
-                .nested
-                .as_mut()
-                .is_some_and(|n| n.only_inside_longer(doc))
+        let typed = !self.literal
+            || !self.typed_starts(doc).is_empty()
+            || !starts_of(&mut self.section[0], doc).is_empty();
+        let Some(nested) = &mut self.nested else {
+            return typed;
+        };
+        typed && !nested.only_inside_longer(starts_of(&mut self.text[0], doc), doc)
     }
 
     /// Whether one of the term's synonyms is in `doc` as written.
     pub(super) fn as_synonym(&mut self, doc: DocId) -> bool {
-        self.synonym.as_mut().is_some_and(|p| p.at(doc))
+        let in_text = self.text[1..].iter_mut();
+        let in_section = self.section[1..].iter_mut();
+        in_text
+            .chain(in_section)
+            .any(|form| !starts_of(form, doc).is_empty())
     }
 
-    /// Whether the term is in the section heading of `doc`.
+    /// Whether the term is in the section heading of `doc`, in any of its forms.
     pub(super) fn in_section(&mut self, doc: DocId) -> bool {
-        self.section.at(doc)
+        self.section
+            .iter_mut()
+            .any(|form| !starts_of(form, doc).is_empty())
     }
 
     /// Whether the term has words to find whole (its whole-word share needs word bounds).
@@ -265,16 +237,25 @@ impl TermPresence {
     /// The share of the words of the form that has most of its words as words of `doc`, or
     /// `None` when no form has a word to ask about.
     pub(super) fn whole_words(&mut self, doc: DocId, bounds: &[u64]) -> Option<f32> {
-        self.words
-            .iter_mut()
-            .filter(|form| !form.is_empty())
-            .map(|form| {
-                let whole: usize = form
-                    .iter_mut()
-                    .map(|word| usize::from(word.whole_at(doc, bounds)))
-                    .sum();
-                whole as f32 / form.len() as f32
-            })
-            .reduce(f32::max)
+        let mut best: Option<f32> = None;
+        for (form, words) in self.text.iter_mut().zip(&mut self.words) {
+            if words.is_empty() {
+                continue;
+            }
+            let mut whole = 0;
+            for word in words.iter_mut() {
+                let (len, short_han) = (u64::from(word.len), word.short_han);
+                let is_whole = |start: i64| is_word_at(bounds, start as u64, len, short_han);
+                let found = match &mut word.grams {
+                    None => starts_of(form, doc).iter().any(|&start| is_whole(start)),
+                    Some(None) => false,
+                    Some(Some(grams)) => !grams.starts_where(doc, is_whole).is_empty(),
+                };
+                whole += usize::from(found);
+            }
+            let share = whole as f32 / words.len() as f32;
+            best = Some(best.map_or(share, |b| b.max(share)));
+        }
+        best
     }
 }
