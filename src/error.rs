@@ -47,9 +47,31 @@ pub enum Error {
     /// Another `gonghui index` holds the index's writer lock.
     #[error("index {} is locked by another gonghui index; wait for it to finish", .0.display())]
     Locked(PathBuf),
+    /// The index's folder cannot be written: it can be searched, not indexed.
+    #[error(
+        "index {} is read-only: searching works, indexing needs a folder that can be written \
+         (copy the index to one, or index into another with --index DIR)",
+        .0.display()
+    )]
+    ReadOnly(PathBuf),
     /// The index was made by another version or analyzer configuration.
     #[error("{0}")]
     Incompatible(String),
+    /// A file of the index is missing, cut short or corrupted.
+    #[error(
+        "index {} is damaged: {}\n  `gonghui check --index {}` lists what is wrong; restore \
+         the index from a backup, or rebuild it with `gonghui index --rebuild --index {} \
+         PATH...`\n  (tantivy: {})",
+        .index.display(), .what, .index.display(), .index.display(), .detail
+    )]
+    Damaged {
+        /// The index.
+        index: PathBuf,
+        /// What is wrong, in words.
+        what: String,
+        /// tantivy's words.
+        detail: String,
+    },
     /// An error inside the search library.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
@@ -88,6 +110,23 @@ impl Error {
         }
     }
 
+    /// The error as said of the index in `dir`: a failure to read one of its files that
+    /// shows the file damaged becomes [`Error::Damaged`].
+    pub(crate) fn of_index(self, dir: &std::path::Path) -> Error {
+        match self {
+            Error::Tantivy(error) => match damage(&error) {
+                Some(what) => Error::Damaged {
+                    index: dir.to_path_buf(),
+                    what,
+                    // tantivy quotes a damaged meta.json whole.
+                    detail: error.to_string().chars().take(DETAIL_CHARS).collect(),
+                },
+                None => Error::Tantivy(error),
+            },
+            other => other,
+        }
+    }
+
     /// The message, naming the values the user sent as `name` spells them (a flag, a
     /// parameter) where the error is about one.
     pub(crate) fn worded(&self, name: impl Fn(DateBound, &str) -> String) -> String {
@@ -102,6 +141,40 @@ impl Error {
             ),
             other => other.to_string(),
         }
+    }
+}
+
+/// How much of tantivy's words a damaged index's message quotes.
+const DETAIL_CHARS: usize = 400;
+
+/// What is wrong with the index, when tantivy failed because one of its files is missing,
+/// cut short or corrupted (rather than for want of memory, a lock or a permission).
+fn damage(error: &tantivy::TantivyError) -> Option<String> {
+    use std::io::ErrorKind::{InvalidData, UnexpectedEof};
+    use tantivy::directory::error::OpenReadError;
+    let damaged_io = |io: &std::io::Error| matches!(io.kind(), InvalidData | UnexpectedEof);
+    match error {
+        tantivy::TantivyError::DataCorruption(corruption) => {
+            Some(match format!("{corruption:?}").contains("meta.json") {
+                true => "its list of segments (meta.json) cannot be read".to_string(),
+                false => "one of its files is corrupted".to_string(),
+            })
+        }
+        tantivy::TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(file)) => {
+            Some(format!("its file {} is missing", file.display()))
+        }
+        tantivy::TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath })
+            if damaged_io(io_error) =>
+        {
+            Some(format!(
+                "its file {} is cut short or corrupted",
+                filepath.display()
+            ))
+        }
+        tantivy::TantivyError::IoError(io) if damaged_io(io) => {
+            Some("one of its files is cut short or corrupted".to_string())
+        }
+        _ => None,
     }
 }
 

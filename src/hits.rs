@@ -337,7 +337,7 @@ impl Iterator for Hits {
         {
             // No hit after a failed read: the ranking would have a hole.
             self.left = Some(0);
-            return Some(Err(error));
+            return Some(Err(error.of_index(self.bulk.dir())));
         }
         let hit = self.ready.pop_front()?;
         self.returned += 1;

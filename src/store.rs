@@ -31,6 +31,11 @@ impl BulkStores {
         }
     }
 
+    /// The index's folder.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The stored document at `address`.
     pub(crate) fn doc(
         &mut self,

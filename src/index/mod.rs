@@ -9,6 +9,7 @@ pub(crate) mod config;
 mod documents;
 mod merges;
 mod options;
+pub(crate) mod read_only;
 mod records;
 pub(crate) mod schema;
 pub(crate) mod view;
@@ -47,6 +48,8 @@ pub struct Index {
     dictionary: QueryDictionary,
     /// What counting facets keeps from one search to the next.
     facets: FacetCounter,
+    /// Opened from a directory that cannot be written: searched without a lock, never indexed.
+    read_only: bool,
 }
 
 fn map_lock_error(dir: &Path, error: tantivy::TantivyError) -> Error {
@@ -54,7 +57,25 @@ fn map_lock_error(dir: &Path, error: tantivy::TantivyError) -> Error {
         tantivy::TantivyError::LockFailure(tantivy::directory::error::LockError::LockBusy, _) => {
             Error::Locked(dir.to_path_buf())
         }
+        refused if read_only::lock_refused(&refused) => Error::ReadOnly(dir.to_path_buf()),
         other => Error::Tantivy(other),
+    }
+}
+
+/// tantivy's index in `dir` and a reader of it, and whether the directory is read-only (its
+/// reader then takes no lock).
+fn open_tantivy(dir: &Path) -> Result<(tantivy::Index, IndexReader, bool)> {
+    let index = tantivy::Index::open_in_dir(dir)?;
+    match reader(&index, DOCUMENT_CACHE_BLOCKS) {
+        Ok(reader) => Ok((index, reader, false)),
+        Err(Error::Tantivy(error)) if read_only::lock_refused(&error) => {
+            let directory = read_only::ReadOnlyDirectory::open(dir)
+                .map_err(|e| Error::io(dir, std::io::Error::other(e.to_string())))?;
+            let index = tantivy::Index::open(directory)?;
+            let reader = reader(&index, DOCUMENT_CACHE_BLOCKS)?;
+            Ok((index, reader, true))
+        }
+        Err(other) => Err(other),
     }
 }
 
@@ -85,7 +106,7 @@ impl Index {
             return Err(Error::NoIndex(dir.to_path_buf()));
         }
         let config = read_config(dir)?;
-        let index = tantivy::Index::open_in_dir(dir)?;
+        let (index, reader, read_only) = open_tantivy(dir).map_err(|e| e.of_index(dir))?;
         let (schema, fields) = Fields::schema();
         if index.schema() != schema {
             return Err(Error::Incompatible(format!(
@@ -106,7 +127,6 @@ impl Index {
             )));
         }
         let dictionary = QueryDictionary::open(&dictionary_path, config.analyzer.dictionary_total)?;
-        let reader = reader(&index, DOCUMENT_CACHE_BLOCKS)?;
         Ok(Index {
             dir: dir.to_path_buf(),
             index,
@@ -115,13 +135,19 @@ impl Index {
             reader,
             dictionary,
             facets: FacetCounter::default(),
+            read_only,
         })
     }
 
     /// Creates an empty index in `dir` (which may exist, but must not hold an index), with the
     /// given user dictionary. Returns it with the jieba built for indexing.
     fn create(dir: &Path, user_dict: Option<&Path>) -> Result<(Index, Jieba)> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let refused = |e: std::io::Error| match read_only::is_read_only(&e) {
+            true => Error::ReadOnly(dir.to_path_buf()),
+            false => Error::io(dir, e),
+        };
+        std::fs::create_dir_all(dir).map_err(refused)?;
+        tempfile::tempfile_in(dir).map_err(refused)?;
         let (words, jieba) = WordList::load(user_dict)?;
         let dictionary_path = dir.join(DICTIONARY_FILE);
         let (total, _) = words.write_fst(&dictionary_path)?;
@@ -172,7 +198,7 @@ impl Index {
             .map_err(|e| Error::io(dir, std::io::Error::other(e.to_string())))?;
         let _lock = directory
             .acquire_lock(&INDEX_WRITER_LOCK)
-            .map_err(|_| Error::Locked(dir.to_path_buf()))?;
+            .map_err(|e| map_lock_error(dir, tantivy::TantivyError::LockFailure(e, None)))?;
         for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
             let path = entry.map_err(|e| Error::io(dir, e))?.path();
             let hidden = path
@@ -225,7 +251,9 @@ impl Index {
 
     /// Sees the latest commit (a searcher opened before it keeps its view).
     pub fn reload(&self) -> Result<()> {
-        Ok(self.reader.reload()?)
+        self.reader
+            .reload()
+            .map_err(|e| Error::from(e).of_index(&self.dir))
     }
 
     /// Total size of the index's files in bytes.
@@ -266,7 +294,7 @@ impl Index {
 
     /// Counts the articles and passages of the index.
     pub fn counts(&self) -> Result<Counts> {
-        self.view().counts()
+        self.view().counts().map_err(|e| e.of_index(&self.dir))
     }
 
     /// Searches the index. See the README ("Searching") for the query syntax.
@@ -278,38 +306,43 @@ impl Index {
     /// many hits (`-n 0`) as they come with memory that does not grow with their number.
     pub fn search_hits(&self, query: &str, options: &SearchOptions) -> Result<Hits> {
         crate::search::hits(self.view(), &self.dictionary, &self.dir, query, options)
+            .map_err(|e| e.of_index(&self.dir))
     }
 
     /// Counts the passages that match, without ranking or reading them.
     pub fn count(&self, query: &str, options: &SearchOptions) -> Result<usize> {
         crate::search::count(&self.view(), &self.dictionary, query, options)
+            .map_err(|e| e.of_index(&self.dir))
     }
 
     /// Counts the passages matching a search by year and by source: all of them, not only
     /// the hits taken. What counting keeps (each article's source) is kept while the index
     /// does not change.
     pub fn facets(&self, hits: &Hits) -> Result<Facets> {
-        self.facets.count(hits)
+        self.facets.count(hits).map_err(|e| e.of_index(&self.dir))
     }
 
     /// Builds what counting facets needs for the index as it is now, so that no search waits
     /// for it (a server does this after each reload).
     pub fn prepare_facets(&self) -> Result<()> {
-        self.facets.prepare(&self.view())
+        self.facets
+            .prepare(&self.view())
+            .map_err(|e| e.of_index(&self.dir))
     }
 
     /// What the index holds.
     pub fn stats(&self) -> Result<Stats> {
         crate::stats::collect(&self.view(), &self.config, self.size_on_disk())
+            .map_err(|e| e.of_index(&self.dir))
     }
 
     /// The other copies of the article with this id, oldest first.
     pub fn reprints(&self, article_id: &str) -> Result<Vec<Reprint>> {
-        crate::reprints::of_article(&self.view(), article_id)
+        crate::reprints::of_article(&self.view(), article_id).map_err(|e| e.of_index(&self.dir))
     }
 
     /// Counts the reprint groups of the index.
     pub fn reprint_groups(&self) -> Result<GroupCounts> {
-        crate::reprints::groups(&self.view())
+        crate::reprints::groups(&self.view()).map_err(|e| e.of_index(&self.dir))
     }
 }

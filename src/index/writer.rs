@@ -78,6 +78,9 @@ fn indexing_jieba(index: &Index, user_dict: Option<&Path>) -> Result<Jieba> {
 
 /// The index's writer, with the run's threads, memory and merge policy.
 fn writer(index: &Index, options: &IndexOptions) -> Result<IndexWriter<TantivyDocument>> {
+    if index.read_only {
+        return Err(Error::ReadOnly(index.dir().to_path_buf()));
+    }
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
