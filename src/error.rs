@@ -2,7 +2,9 @@
 //! command line and the HTTP API word the errors in what their users sent (flags, parameters)
 //! where the library's words would not do.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, Once};
 
 /// Errors returned by the gonghui library.
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +74,11 @@ pub enum Error {
         /// tantivy's words.
         detail: String,
     },
+    /// gonghui failed on an index whose files are sound: a bug.
+    #[error(
+        "internal error: {0}; the index's files are sound, so this is a bug in gonghui: please report it"
+    )]
+    Internal(String),
     /// An error inside the search library.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
@@ -112,7 +119,7 @@ impl Error {
 
     /// The error as said of the index in `dir`: a failure to read one of its files that
     /// shows the file damaged becomes [`Error::Damaged`].
-    pub(crate) fn of_index(self, dir: &std::path::Path) -> Error {
+    pub(crate) fn of_index(self, dir: &Path) -> Error {
         match self {
             Error::Tantivy(error) => match damage(&error) {
                 Some(what) => Error::Damaged {
@@ -175,6 +182,59 @@ fn damage(error: &tantivy::TantivyError) -> Option<String> {
             Some("one of its files is cut short or corrupted".to_string())
         }
         _ => None,
+    }
+}
+
+/// Reads going on under [`reading`], whose panics are reported as errors, not printed.
+static READING: AtomicUsize = AtomicUsize::new(0);
+/// The message of the last panic under [`reading`].
+static PANIC_MESSAGE: Mutex<String> = Mutex::new(String::new());
+
+/// Runs `read`, which reads the index in `dir`. tantivy trusts its files and may panic on a
+/// corrupted one: such a panic becomes [`Error::Damaged`] naming the files that fail their
+/// checksum (or [`Error::Internal`] when every file is sound); errors that show a damaged
+/// file become [`Error::Damaged`] too.
+pub(crate) fn reading<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    static QUIET: Once = Once::new();
+    QUIET.call_once(|| {
+        let report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| match READING.load(Ordering::SeqCst) {
+            0 => report(info),
+            _ => {
+                let mut message = PANIC_MESSAGE.lock().unwrap_or_else(|e| e.into_inner());
+                // The payload alone: where in tantivy's sources it panicked helps no reader.
+                let payload = info.payload();
+                let said = payload.downcast_ref::<&str>().map(|s| s.to_string());
+                *message = said
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| info.to_string());
+            }
+        }));
+    });
+    READING.fetch_add(1, Ordering::SeqCst);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    READING.fetch_sub(1, Ordering::SeqCst);
+    match result {
+        Ok(result) => result.map_err(|e| e.of_index(dir)),
+        Err(_) => {
+            let message = PANIC_MESSAGE
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            let damaged = crate::Index::check(dir).map(|report| report.problems);
+            match damaged {
+                Ok(problems) if !problems.is_empty() => Err(Error::Damaged {
+                    index: dir.to_path_buf(),
+                    what: problems
+                        .iter()
+                        .map(|p| format!("{} {}", p.file, p.problem).trim().to_string())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    detail: message,
+                }),
+                _ => Err(Error::Internal(message)),
+            }
+        }
     }
 }
 

@@ -333,11 +333,12 @@ impl Iterator for Hits {
 
     fn next(&mut self) -> Option<Result<Hit>> {
         if self.ready.is_empty()
-            && let Err(error) = self.read_batch()
+            && let Err(error) =
+                crate::error::reading(&self.bulk.dir().to_path_buf(), || self.read_batch())
         {
             // No hit after a failed read: the ranking would have a hole.
             self.left = Some(0);
-            return Some(Err(error.of_index(self.bulk.dir())));
+            return Some(Err(error));
         }
         let hit = self.ready.pop_front()?;
         self.returned += 1;

@@ -71,6 +71,7 @@ pub use facets::{FacetCount, Facets};
 pub use files::Skipped;
 pub use highlight::Span;
 pub use hits::{ArticleInfo, Hit, Hits, PassageInfo, SearchResults, Summary};
+pub use index::check::{CheckReport, Problem};
 pub use index::view::Counts;
 pub use index::writer::{IndexOptions, IndexReport, Indexer, index_paths};
 pub use index::{Index, IndexConfig};

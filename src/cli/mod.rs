@@ -4,6 +4,7 @@
 //! matched (or, for `index`, when some input was skipped), 2 on an error. Errors go to stderr.
 
 mod analyze;
+mod check;
 mod index;
 mod parse;
 mod search;
@@ -38,6 +39,7 @@ enum Command {
     Analyze(analyze::Args),
     Stats(stats::Args),
     Serve(serve::Args),
+    Check(check::Args),
 }
 
 /// Exit status of a command that ran.
@@ -89,6 +91,7 @@ pub fn run() -> ExitCode {
         Command::Analyze(args) => analyze::run(args),
         Command::Stats(args) => stats::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Check(args) => check::run(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

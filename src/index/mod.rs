@@ -5,6 +5,7 @@
 //! as the passages were, see [`crate::analysis::dictionary`]).
 
 mod added_keys;
+pub(crate) mod check;
 pub(crate) mod config;
 mod documents;
 mod merges;
@@ -215,6 +216,13 @@ impl Index {
         Ok(())
     }
 
+    /// Checks the index in `dir` without writing to it: every file against its checksum, its
+    /// configuration and dictionary, the link of every passage to its article. An index
+    /// that cannot be opened is checked too; only a missing one is an error.
+    pub fn check(dir: impl AsRef<Path>) -> Result<check::CheckReport> {
+        check::check(dir.as_ref())
+    }
+
     /// The jieba of this index's dictionary, for indexing.
     fn indexing_jieba(&self) -> Result<Jieba> {
         let mut text = String::new();
@@ -237,6 +245,11 @@ impl Index {
         self.index
             .tokenizers()
             .register(GRAMS, GramTokenizer::default());
+    }
+
+    /// Runs a read of the index, its failures on a damaged file said as such.
+    fn reading<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
+        crate::error::reading(&self.dir, read)
     }
 
     /// Where the index is.
@@ -294,7 +307,7 @@ impl Index {
 
     /// Counts the articles and passages of the index.
     pub fn counts(&self) -> Result<Counts> {
-        self.view().counts().map_err(|e| e.of_index(&self.dir))
+        self.reading(|| self.view().counts())
     }
 
     /// Searches the index. See the README ("Searching") for the query syntax.
@@ -305,44 +318,41 @@ impl Index {
     /// Ranks the matches of a query and returns its hits to be read one by one, for writing
     /// many hits (`-n 0`) as they come with memory that does not grow with their number.
     pub fn search_hits(&self, query: &str, options: &SearchOptions) -> Result<Hits> {
-        crate::search::hits(self.view(), &self.dictionary, &self.dir, query, options)
-            .map_err(|e| e.of_index(&self.dir))
+        self.reading(|| {
+            crate::search::hits(self.view(), &self.dictionary, &self.dir, query, options)
+        })
     }
 
     /// Counts the passages that match, without ranking or reading them.
     pub fn count(&self, query: &str, options: &SearchOptions) -> Result<usize> {
-        crate::search::count(&self.view(), &self.dictionary, query, options)
-            .map_err(|e| e.of_index(&self.dir))
+        self.reading(|| crate::search::count(&self.view(), &self.dictionary, query, options))
     }
 
     /// Counts the passages matching a search by year and by source: all of them, not only
     /// the hits taken. What counting keeps (each article's source) is kept while the index
     /// does not change.
     pub fn facets(&self, hits: &Hits) -> Result<Facets> {
-        self.facets.count(hits).map_err(|e| e.of_index(&self.dir))
+        self.reading(|| self.facets.count(hits))
     }
 
     /// Builds what counting facets needs for the index as it is now, so that no search waits
     /// for it (a server does this after each reload).
     pub fn prepare_facets(&self) -> Result<()> {
-        self.facets
-            .prepare(&self.view())
-            .map_err(|e| e.of_index(&self.dir))
+        self.reading(|| self.facets.prepare(&self.view()))
     }
 
     /// What the index holds.
     pub fn stats(&self) -> Result<Stats> {
-        crate::stats::collect(&self.view(), &self.config, self.size_on_disk())
-            .map_err(|e| e.of_index(&self.dir))
+        self.reading(|| crate::stats::collect(&self.view(), &self.config, self.size_on_disk()))
     }
 
     /// The other copies of the article with this id, oldest first.
     pub fn reprints(&self, article_id: &str) -> Result<Vec<Reprint>> {
-        crate::reprints::of_article(&self.view(), article_id).map_err(|e| e.of_index(&self.dir))
+        self.reading(|| crate::reprints::of_article(&self.view(), article_id))
     }
 
     /// Counts the reprint groups of the index.
     pub fn reprint_groups(&self) -> Result<GroupCounts> {
-        crate::reprints::groups(&self.view()).map_err(|e| e.of_index(&self.dir))
+        self.reading(|| crate::reprints::groups(&self.view()))
     }
 }
