@@ -8,7 +8,10 @@
 # INDEX is a built index (e.g. `gonghui index ../shared/corpus/news.jsonl.zst --index DIR`);
 # QUERIES are files of one query per line (default ../shared/bench/queries.txt and the second
 # column of ../shared/eval/queries.tsv). Needs wrk (Debian package `wrk`), python3 and GNU
-# time (/usr/bin/time). CLIENTS and SECONDS_RUN override 32 clients and 20 seconds.
+# time (/usr/bin/time). CLIENTS and SECONDS_RUN override 32 clients and 20 seconds; GONGHUI
+# names another build to serve (to compare with the one before). INDEX_DURING=FILE also runs
+# `gonghui index FILE` into the same index once the load has started (the index changes: use
+# a copy), and reports how long it took beside the load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 index=${1:?usage: benches/serve_load.sh INDEX [QUERIES...]}
@@ -32,8 +35,11 @@ else
   cat ../shared/bench/queries.txt
   cut -f2 ../shared/eval/queries.tsv
 fi | sed '/^[[:space:]]*$/d' > "$work/queries.txt"
-cargo build --release --quiet
-/usr/bin/time -v target/release/gonghui serve --index "$index" --addr 127.0.0.1:0 \
+if [ -z "${GONGHUI:-}" ]; then
+  cargo build --release --quiet
+fi
+gonghui=${GONGHUI:-target/release/gonghui}
+/usr/bin/time -v "$gonghui" serve --index "$index" --addr 127.0.0.1:0 \
   2> "$work/server.log" &
 time_pid=$!
 for _ in $(seq 600); do
@@ -72,7 +78,17 @@ end
 PY
 requests=$(grep -c '"/api' "$work/requests.lua")
 echo "== gonghui serve: $clients clients, $seconds s, $requests distinct requests from $(wc -l < "$work/queries.txt") queries, $(nproc) cores"
+indexing=""
+if [ -n "${INDEX_DURING:-}" ]; then
+  ( sleep 2; /usr/bin/time -f "index run beside the load: %e s" "$gonghui" index --index "$index" \
+      "$INDEX_DURING" > "$work/index.log" 2>&1 ) &
+  indexing=$!
+fi
 wrk -t"$(( clients < 2 ? clients : 2 ))" -c"$clients" -d"${seconds}s" --latency -s "$work/requests.lua" "$base" | tee "$work/wrk.txt"
+if [ -n "$indexing" ]; then
+  wait "$indexing" || true
+  grep -E "^(indexed|index run)" "$work/index.log" || cat "$work/index.log"
+fi
 kill -INT "$server"
 wait "$time_pid" || true
 server=""

@@ -215,27 +215,42 @@ pub(crate) fn reading<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
     READING.fetch_sub(1, Ordering::SeqCst);
     match result {
-        Ok(result) => result.map_err(|e| e.of_index(dir)),
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => match error.of_index(dir) {
+            // An error of tantivy's that does not show damage may still come of it (a block
+            // that does not decompress): the files' checksums tell.
+            Error::Tantivy(error) => {
+                Err(damaged_files(dir, error.to_string()).unwrap_or(Error::Tantivy(error)))
+            }
+            other => Err(other),
+        },
         Err(_) => {
             let message = PANIC_MESSAGE
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .clone();
-            let damaged = crate::Index::check(dir).map(|report| report.problems);
-            match damaged {
-                Ok(problems) if !problems.is_empty() => Err(Error::Damaged {
-                    index: dir.to_path_buf(),
-                    what: problems
-                        .iter()
-                        .map(|p| format!("{} {}", p.file, p.problem).trim().to_string())
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    detail: message,
-                }),
-                _ => Err(Error::Internal(message)),
-            }
+            Err(damaged_files(dir, message.clone()).unwrap_or(Error::Internal(message)))
         }
     }
+}
+
+/// [`Error::Damaged`] naming what `gonghui check` finds wrong with the index in `dir`, or
+/// `None` when it finds nothing.
+fn damaged_files(dir: &Path, detail: String) -> Option<Error> {
+    let problems = crate::Index::check(dir).ok()?.problems;
+    if problems.is_empty() {
+        return None;
+    }
+    let what = problems
+        .iter()
+        .map(|p| format!("{} {}", p.file, p.problem).trim().to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    Some(Error::Damaged {
+        index: dir.to_path_buf(),
+        what,
+        detail,
+    })
 }
 
 /// Result with the library's error type.

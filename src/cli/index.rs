@@ -35,6 +35,10 @@ pub struct Args {
     /// Indexing threads (0: one per core)
     #[arg(long, value_name = "N", default_value_t = 0)]
     threads: usize,
+    /// Scheduling niceness of the run, 0 to 19: the higher, the more searches on the same
+    /// machine go first
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(i32).range(0..=19))]
+    nice: i32,
     /// Print the summary as JSON
     #[arg(long)]
     json: bool,
@@ -56,6 +60,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         ..IndexOptions::default()
     };
     super::map_large_blocks_for_indexing();
+    super::lower_priority(args.nice);
     let report = index_paths(&args.index.path(), &paths, &options)?;
     let mut out = std::io::stdout().lock();
     if args.json {

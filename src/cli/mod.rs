@@ -81,6 +81,18 @@ pub(crate) fn map_large_blocks_for_indexing() {
     }
 }
 
+/// Lowers the scheduling priority of the process to `nice` (as nice(1) does), so that an
+/// index run leaves searchers served from the same machine their share of the cores (a
+/// server under load beside an index run with both cores otherwise waits seconds). Called
+/// before the run starts its threads, which inherit it.
+pub(crate) fn lower_priority(nice: i32) {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: setpriority changes only the scheduling priority of the calling thread.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, nice);
+    }
+}
+
 /// Runs the command line and returns the exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
