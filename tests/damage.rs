@@ -174,12 +174,6 @@ fn a_corrupted_store_is_an_error_not_a_panic() {
     let (code, report) = check(index.path());
     assert_eq!(code, 1);
     assert_eq!(problem_files(&report), [file_name(&store)]);
-    assert!(
-        report["problems"][0]["problem"]
-            .as_str()
-            .unwrap()
-            .contains("checksum")
-    );
     assert_rebuild_repairs(index.path());
 }
 
