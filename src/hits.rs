@@ -332,13 +332,14 @@ impl Iterator for Hits {
     type Item = Result<Hit>;
 
     fn next(&mut self) -> Option<Result<Hit>> {
-        if self.ready.is_empty()
-            && let Err(error) =
-                crate::error::reading(&self.bulk.dir().to_path_buf(), || self.read_batch())
-        {
-            // No hit after a failed read: the ranking would have a hole.
-            self.left = Some(0);
-            return Some(Err(error));
+        if self.ready.is_empty() {
+            // The folder is cloned: reading the batch borrows the whole of `self`.
+            let dir = self.bulk.dir().to_path_buf();
+            if let Err(error) = crate::error::reading(&dir, || self.read_batch()) {
+                // No hit after a failed read: the ranking would have a hole.
+                self.left = Some(0);
+                return Some(Err(error));
+            }
         }
         let hit = self.ready.pop_front()?;
         self.returned += 1;

@@ -74,10 +74,10 @@ pub(super) fn check(dir: &Path) -> Result<CheckReport> {
         advice: String::new(),
     };
     check_config_and_dictionary(dir, &mut report.problems);
-    if let Some(index) = check_files(dir, &mut report) {
-        if report.problems.is_empty() {
-            check_links(&index, &mut report);
-        }
+    if let Some(index) = check_files(dir, &mut report)
+        && report.problems.is_empty()
+    {
+        check_links(&index, &mut report);
     }
     report.sound = report.problems.is_empty();
     if !report.sound {
