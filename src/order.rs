@@ -91,7 +91,7 @@ fn before(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 impl Order {
     /// Puts scored matches, which come in index order, in `sort` order, keeping their
     /// features when their scores are to be explained.
-    pub(crate) fn new(view: &IndexView, ranked: Ranked, sort: Sort, explain: bool) -> Order {
+    pub(crate) fn new(view: &IndexView, ranked: &Ranked, sort: Sort, explain: bool) -> Order {
         let Ranked {
             candidates,
             best_bm25,
@@ -116,7 +116,7 @@ impl Order {
             rest: entries.len(),
             entries,
             features,
-            best_bm25,
+            best_bm25: *best_bm25,
         }
     }
 

@@ -16,6 +16,7 @@ use crate::index::view::IndexView;
 use crate::order::{Order, Sort};
 use crate::query::build::{Compiled, compile};
 use crate::query::synonyms::Synonyms;
+use crate::rank::{RankedCache, RankingKey};
 
 /// How to search.
 #[derive(Debug, Clone)]
@@ -98,20 +99,30 @@ fn compiled(
     Ok((compiled, days(options)?))
 }
 
-/// Ranks the matches of `query` in `view` and returns its hits to be read one by one;
-/// `dir` is the index's folder, whose stores are read in bulk for many hits.
+/// Ranks the matches of `query` in `view` (or takes their ranking from `cache`) and returns
+/// its hits to be read one by one; `dir` is the index's folder, whose stores are read in bulk
+/// for many hits.
 pub(crate) fn hits(
     view: IndexView,
     dictionary: &QueryDictionary,
     dir: &Path,
     query: &str,
     options: &SearchOptions,
+    cache: Option<&RankedCache>,
 ) -> Result<Hits> {
     let started = Instant::now();
     let (compiled, days) = compiled(&view, dictionary, query, options)?;
-    let ranked = crate::rank::collect(&view, compiled.query.as_ref(), &compiled.signals, days)?;
+    let rank = || crate::rank::collect(&view, compiled.query.as_ref(), &compiled.signals, days);
+    let ranked = match cache {
+        Some(cache) => {
+            let generation = view.searcher().generation().generation_id();
+            let key = RankingKey::new(query, options.synonyms.as_ref(), days);
+            cache.get_or_rank(generation, key, rank)?
+        }
+        None => Arc::new(rank()?),
+    };
     let total = ranked.candidates.len();
-    let order = Order::new(&view, ranked, options.sort, options.explain);
+    let order = Order::new(&view, &ranked, options.sort, options.explain);
     let page = Page {
         offset: options.offset,
         limit: options.limit,

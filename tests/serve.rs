@@ -42,11 +42,17 @@ fn sum(counts: &Value) -> u64 {
 fn the_api_answers_what_search_json_prints() {
     let (dir, _, _) = common::build(&[common::corpus()]);
     let server = Server::start(dir.path());
-    let cases: [&[(&str, &str)]; 5] = [
+    // The server keeps recent rankings: the same query paged, in another order, per article
+    // and within other days must answer as a search of its own does.
+    let cases: [&[(&str, &str)]; 9] = [
         &[("q", "志愿者")],
         &[("q", "工会"), ("limit", "5"), ("offset", "7")],
+        &[("q", "工会"), ("limit", "5"), ("offset", "12")],
+        &[("q", "工会"), ("sort", "-date"), ("limit", "4")],
+        &[("q", "工会"), ("per_article", "1")],
         &[("q", "工会 -志愿者"), ("sort", "-date"), ("limit", "3")],
         &[("q", "疫情"), ("per_article", "2"), ("from", "2021-11-01")],
+        &[("q", "疫情"), ("per_article", "2")],
         &[("q", "工会"), ("to", "2020-12-31")],
     ];
     for params in cases {

@@ -30,6 +30,7 @@ use crate::analysis::{AnalyzerConfig, SEGMENTER};
 use crate::error::{Error, Result};
 use crate::facets::{FacetCounter, Facets};
 use crate::hits::{Hits, SearchResults};
+use crate::rank::RankedCache;
 use crate::reprints::{GroupCounts, Reprint};
 use crate::search::SearchOptions;
 use crate::stats::Stats;
@@ -49,6 +50,8 @@ pub struct Index {
     dictionary: QueryDictionary,
     /// What counting facets keeps from one search to the next.
     facets: FacetCounter,
+    /// The rankings of recent queries, for a server (see [`Index::with_ranked_cache`]).
+    ranked: Option<RankedCache>,
     /// Opened from a directory that cannot be written: searched without a lock, never indexed.
     read_only: bool,
 }
@@ -100,6 +103,15 @@ impl Index {
         Ok(self)
     }
 
+    /// Keeps the rankings of recent queries, up to `matches` matches in all (about 64 bytes
+    /// each): the next page of a search, the same search in another order or one passage per
+    /// article reuse its ranking, and searches of one query that come together wait for one
+    /// ranking. For a server, where readers page and re-sort; a reload starts afresh.
+    pub fn with_ranked_cache(mut self, matches: usize) -> Index {
+        self.ranked = Some(RankedCache::new(matches));
+        self
+    }
+
     /// Opens an existing index for searching.
     pub fn open(dir: impl AsRef<Path>) -> Result<Index> {
         let dir = dir.as_ref();
@@ -136,6 +148,7 @@ impl Index {
             reader,
             dictionary,
             facets: FacetCounter::default(),
+            ranked: None,
             read_only,
         })
     }
@@ -319,7 +332,15 @@ impl Index {
     /// many hits (`-n 0`) as they come with memory that does not grow with their number.
     pub fn search_hits(&self, query: &str, options: &SearchOptions) -> Result<Hits> {
         self.reading(|| {
-            crate::search::hits(self.view(), &self.dictionary, &self.dir, query, options)
+            let cache = self.ranked.as_ref();
+            crate::search::hits(
+                self.view(),
+                &self.dictionary,
+                &self.dir,
+                query,
+                options,
+                cache,
+            )
         })
     }
 

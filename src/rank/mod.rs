@@ -31,9 +31,11 @@
 //! Everything is read from the index (postings, positions and fast fields), never from the
 //! stored text, so ranking costs one pass over the matches.
 
+mod cache;
 mod collect;
 mod positions;
 
+pub(crate) use cache::{RankedCache, RankingKey};
 pub(crate) use collect::collect;
 
 use serde::Serialize;
