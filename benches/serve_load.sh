@@ -9,7 +9,8 @@
 # QUERIES are files of one query per line (default ../shared/bench/queries.txt and the second
 # column of ../shared/eval/queries.tsv). Needs wrk (Debian package `wrk`), python3 and GNU
 # time (/usr/bin/time). CLIENTS and SECONDS_RUN override 32 clients and 20 seconds; GONGHUI
-# names another build to serve (to compare with the one before). INDEX_DURING=FILE also runs
+# names another build to serve (to compare with the one before), SERVE_ARGS adds to its
+# arguments (`--ranked-cache 0` ranks every request afresh). INDEX_DURING=FILE also runs
 # `gonghui index FILE` into the same index once the load has started (the index changes: use
 # a copy), and reports how long it took beside the load.
 set -euo pipefail
@@ -39,7 +40,8 @@ if [ -z "${GONGHUI:-}" ]; then
   cargo build --release --quiet
 fi
 gonghui=${GONGHUI:-target/release/gonghui}
-/usr/bin/time -v "$gonghui" serve --index "$index" --addr 127.0.0.1:0 \
+# shellcheck disable=SC2086 # SERVE_ARGS is words
+/usr/bin/time -v "$gonghui" serve --index "$index" --addr 127.0.0.1:0 ${SERVE_ARGS:-} \
   2> "$work/server.log" &
 time_pid=$!
 for _ in $(seq 600); do

@@ -167,7 +167,7 @@ impl Hits {
     /// index's folder.
     pub(crate) fn new(
         view: IndexView,
-        compiled: Compiled,
+        compiled: &Compiled,
         order: Order,
         total: usize,
         page: Page,
@@ -176,10 +176,10 @@ impl Hits {
     ) -> Hits {
         Hits {
             total,
-            expanded: compiled.expanded,
+            expanded: compiled.expanded.clone(),
             reprints: Finder::new(view.clone()),
             view,
-            highlights: compiled.highlights,
+            highlights: compiled.highlights.clone(),
             order,
             queue: VecDeque::new(),
             chunk: 0,

@@ -16,7 +16,7 @@ use crate::index::view::IndexView;
 use crate::order::{Order, Sort};
 use crate::query::build::{Compiled, compile};
 use crate::query::synonyms::Synonyms;
-use crate::rank::{RankedCache, RankingKey};
+use crate::rank::{RankedCache, Ranking, RankingKey};
 
 /// How to search.
 #[derive(Debug, Clone)]
@@ -99,9 +99,9 @@ fn compiled(
     Ok((compiled, days(options)?))
 }
 
-/// Ranks the matches of `query` in `view` (or takes their ranking from `cache`) and returns
-/// its hits to be read one by one; `dir` is the index's folder, whose stores are read in bulk
-/// for many hits.
+/// Ranks the matches of `query` in `view` (or takes the query compiled and its ranking from
+/// `cache`) and returns its hits to be read one by one; `dir` is the index's folder, whose
+/// stores are read in bulk for many hits.
 pub(crate) fn hits(
     view: IndexView,
     dictionary: &QueryDictionary,
@@ -111,9 +111,14 @@ pub(crate) fn hits(
     cache: Option<&RankedCache>,
 ) -> Result<Hits> {
     let started = Instant::now();
-    let (compiled, days) = compiled(&view, dictionary, query, options)?;
-    let rank = || crate::rank::collect(&view, compiled.query.as_ref(), &compiled.signals, days);
-    let ranked = match cache {
+    let node = crate::query::parse(query)?;
+    let days = days(options)?;
+    let rank = || {
+        let compiled = compile(&node, &view, dictionary, options.synonyms.as_deref())?;
+        let ranked = crate::rank::collect(&view, compiled.query.as_ref(), &compiled.signals, days)?;
+        Ok(Ranking { compiled, ranked })
+    };
+    let ranking = match cache {
         Some(cache) => {
             let generation = view.searcher().generation().generation_id();
             let key = RankingKey::new(query, options.synonyms.as_ref(), days);
@@ -121,15 +126,23 @@ pub(crate) fn hits(
         }
         None => Arc::new(rank()?),
     };
-    let total = ranked.candidates.len();
-    let order = Order::new(&view, &ranked, options.sort, options.explain);
+    let total = ranking.ranked.candidates.len();
+    let order = Order::new(&view, &ranking.ranked, options.sort, options.explain);
     let page = Page {
         offset: options.offset,
         limit: options.limit,
         per_article: options.per_article,
         collapse_reprints: options.collapse_reprints,
     };
-    Ok(Hits::new(view, compiled, order, total, page, dir, started))
+    Ok(Hits::new(
+        view,
+        &ranking.compiled,
+        order,
+        total,
+        page,
+        dir,
+        started,
+    ))
 }
 
 /// Counts the passages of `view` that match `query`, without ranking or reading them.

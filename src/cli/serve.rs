@@ -20,10 +20,14 @@ pub struct Args {
     /// Address to listen on (port 0 picks a free port); loopback only unless told otherwise
     #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    /// Matches of recent rankings kept for paging, other orders and facets (about 64 bytes
+    /// each); 0 ranks every request afresh
+    #[arg(long, value_name = "MATCHES", default_value_t = crate::serve::RANKED_CACHE_MATCHES)]
+    ranked_cache: usize,
 }
 
 pub fn run(args: Args) -> Result<Outcome> {
     let index = super::search::open_index(&args.index)?;
-    crate::serve::serve(index, args.addr)?;
+    crate::serve::serve(index, args.addr, args.ranked_cache)?;
     Ok(Outcome::Success)
 }

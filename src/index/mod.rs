@@ -106,9 +106,10 @@ impl Index {
     /// Keeps the rankings of recent queries, up to `matches` matches in all (about 64 bytes
     /// each): the next page of a search, the same search in another order or one passage per
     /// article reuse its ranking, and searches of one query that come together wait for one
-    /// ranking. For a server, where readers page and re-sort; a reload starts afresh.
+    /// ranking. For a server, where readers page and re-sort; a reload starts afresh. 0 keeps
+    /// none.
     pub fn with_ranked_cache(mut self, matches: usize) -> Index {
-        self.ranked = Some(RankedCache::new(matches));
+        self.ranked = (matches > 0).then(|| RankedCache::new(matches));
         self
     }
 

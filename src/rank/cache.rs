@@ -1,6 +1,6 @@
 //! The ranked matches of recent queries, for a server: the next page of a search, the same
-//! search in another order or grouped by article, and its facets reuse the ranking instead
-//! of scoring every match again. Searches of the same query that come together wait for one
+//! search in another order or grouped by article, and its facets reuse the query compiled
+//! and its matches ranked instead of cutting it and scoring every match again. Searches of the same query that come together wait for one
 //! ranking. Held for one view of the index: a reload starts afresh.
 
 use std::collections::{HashMap, VecDeque};
@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use super::Ranked;
 use crate::dates::Days;
 use crate::error::Result;
+use crate::query::build::Compiled;
 use crate::query::synonyms::Synonyms;
 
 /// What a ranking depends on besides the view: the query, its synonyms and its days.
@@ -57,10 +58,16 @@ impl Hash for RankingKey {
     }
 }
 
+/// A query compiled against a view and its matches ranked.
+pub(crate) struct Ranking {
+    pub(crate) compiled: Compiled,
+    pub(crate) ranked: Ranked,
+}
+
 /// One ranking, made once by the first search that asks for it; `None` when it failed.
 #[derive(Default)]
 struct Slot {
-    ranking: OnceLock<Option<Arc<Ranked>>>,
+    ranking: OnceLock<Option<Arc<Ranking>>>,
     /// Whether it is counted against the limit.
     counted: AtomicBool,
 }
@@ -97,8 +104,8 @@ impl RankedCache {
         &self,
         generation: u64,
         key: RankingKey,
-        rank: impl FnOnce() -> Result<Ranked>,
-    ) -> Result<Arc<Ranked>> {
+        rank: impl FnOnce() -> Result<Ranking>,
+    ) -> Result<Arc<Ranking>> {
         let slot = {
             let mut held = self.lock();
             if held.generation != generation {
@@ -120,7 +127,7 @@ impl RankedCache {
         match (made, failure) {
             (Some(ranked), _) => {
                 let ranked = Arc::clone(ranked);
-                self.hold(generation, key, &slot, ranked.candidates.len() + 1);
+                self.hold(generation, key, &slot, ranked.ranked.candidates.len() + 1);
                 Ok(ranked)
             }
             (None, Some(error)) => {
@@ -173,17 +180,24 @@ mod tests {
     use super::*;
     use crate::rank::{Candidate, Features};
 
-    fn ranked(matches: u32) -> Ranked {
+    fn ranked(matches: u32) -> Ranking {
         let candidate = |doc| Candidate {
             address: DocAddress::new(0, doc),
             article: 1,
             features: Features::default(),
             score: 1.0,
         };
-        Ranked {
+        let ranked = Ranked {
             candidates: (0..matches).map(candidate).collect(),
             best_bm25: 1.0,
-        }
+        };
+        let compiled = Compiled {
+            query: Box::new(tantivy::query::EmptyQuery),
+            highlights: Default::default(),
+            signals: Default::default(),
+            expanded: Default::default(),
+        };
+        Ranking { compiled, ranked }
     }
 
     fn key(query: &str) -> RankingKey {
@@ -207,7 +221,7 @@ mod tests {
         assert_eq!(ranks.load(Ordering::SeqCst), 1);
         let again = cache.get_or_rank(1, key("工会"), rank).unwrap();
         assert_eq!(
-            (again.candidates.len(), ranks.load(Ordering::SeqCst)),
+            (again.ranked.candidates.len(), ranks.load(Ordering::SeqCst)),
             (10, 1)
         );
         cache.get_or_rank(2, key("工会"), rank).unwrap();

@@ -35,7 +35,7 @@ mod cache;
 mod collect;
 mod positions;
 
-pub(crate) use cache::{RankedCache, RankingKey};
+pub(crate) use cache::{RankedCache, Ranking, RankingKey};
 pub(crate) use collect::collect;
 
 use serde::Serialize;

@@ -235,14 +235,14 @@ async fn shutdown_signal() {
 
 /// Serves `index` at `addr` until Ctrl-C. Announces the address bound (port 0 picks a free
 /// one) on stderr as `gonghui: serving … at http://ADDR/`.
-pub fn serve(index: Index, addr: SocketAddr) -> Result<()> {
+pub fn serve(index: Index, addr: SocketAddr, ranked_matches: usize) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::Server(format!("cannot start the server: {e}")))?;
     let index = index
         .with_document_cache(DOCUMENT_CACHE_BLOCKS)?
-        .with_ranked_cache(RANKED_CACHE_MATCHES);
+        .with_ranked_cache(ranked_matches);
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
