@@ -81,15 +81,20 @@ pub fn run(args: Args) -> Result<Outcome> {
 
 /// What a run added, in one line.
 pub fn added(r: &IndexReport) -> String {
-    let noun = if r.articles == 1 {
-        "article"
-    } else {
-        "articles"
-    };
     format!(
-        "indexed {} {noun}, {} passages in {:.2} s",
-        r.articles, r.passages, r.seconds
+        "indexed {}, {} passages in {:.2} s",
+        articles(r.articles),
+        r.passages,
+        r.seconds
     )
+}
+
+/// "1 article", "2 articles".
+fn articles(count: usize) -> String {
+    match count {
+        1 => "1 article".to_string(),
+        n => format!("{n} articles"),
+    }
 }
 
 /// The report for people: what was added, what was kept, what was skipped and why.
@@ -104,8 +109,8 @@ pub fn print_report(out: &mut impl Write, r: &IndexReport) -> std::io::Result<()
     }
     writeln!(
         out,
-        "index now holds {} articles, {} passages, {:.1} MB",
-        r.total_articles,
+        "index now holds {}, {} passages, {:.1} MB",
+        articles(r.total_articles),
         r.total_passages,
         r.index_bytes as f64 / 1e6
     )?;

@@ -162,6 +162,8 @@ impl Index {
             false => Error::io(dir, e),
         };
         std::fs::create_dir_all(dir).map_err(refused)?;
+        // A folder that cannot be written says so now, rather than as a failure to write the
+        // dictionary (the probe is an unnamed file, gone when closed).
         tempfile::tempfile_in(dir).map_err(refused)?;
         let (words, jieba) = WordList::load(user_dict)?;
         let dictionary_path = dir.join(DICTIONARY_FILE);
