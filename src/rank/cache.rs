@@ -116,26 +116,32 @@ impl RankedCache {
             }
             Arc::clone(held.slots.entry(key.clone()).or_default())
         };
+        let mut rank = Some(rank);
         let mut failure = None;
-        let made = slot.ranking.get_or_init(|| match rank() {
-            Ok(ranked) => Some(Arc::new(ranked)),
-            Err(error) => {
-                failure = Some(error);
-                None
+        let made = slot.ranking.get_or_init(|| {
+            let rank = rank.take().expect("a slot is made once");
+            match rank() {
+                Ok(ranking) => Some(Arc::new(ranking)),
+                Err(error) => {
+                    failure = Some(error);
+                    None
+                }
             }
         });
-        match (made, failure) {
-            (Some(ranked), _) => {
-                let ranked = Arc::clone(ranked);
-                self.hold(generation, key, &slot, ranked.ranked.candidates.len() + 1);
-                Ok(ranked)
+        match (made, failure, rank) {
+            (Some(ranking), _, _) => {
+                let ranking = Arc::clone(ranking);
+                self.hold(generation, key, &slot, ranking.ranked.candidates.len() + 1);
+                Ok(ranking)
             }
-            (None, Some(error)) => {
+            (None, Some(error), _) => {
                 self.forget(generation, &key);
                 Err(error)
             }
-            (None, None) => Err(crate::error::Error::Internal(
-                "a search of the same query failed".to_string(),
+            // The search this one waited for failed: it ranks for itself.
+            (None, None, Some(rank)) => rank().map(Arc::new),
+            (None, None, None) => Err(crate::error::Error::Internal(
+                "a ranking was neither made nor failed".to_string(),
             )),
         }
     }
