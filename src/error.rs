@@ -234,10 +234,10 @@ pub(crate) fn reading<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result
     }
 }
 
-/// [`Error::Damaged`] naming what `gonghui check` finds wrong with the index in `dir`, or
-/// `None` when it finds nothing.
+/// [`Error::Damaged`] naming the files of the index in `dir` that `gonghui check` finds
+/// wrong, or `None` when it finds none.
 fn damaged_files(dir: &Path, detail: String) -> Option<Error> {
-    let problems = crate::Index::check(dir).ok()?.problems;
+    let problems = crate::index::check::file_problems(dir);
     if problems.is_empty() {
         return None;
     }

@@ -59,6 +59,20 @@ impl Problem {
 }
 
 pub(super) fn check(dir: &Path) -> Result<CheckReport> {
+    run(dir, true)
+}
+
+/// What is wrong with the files of the index in `dir` (none when it has none), without the
+/// pass over its documents: what a failed read needs to know, at the cost of reading each
+/// file once.
+pub(crate) fn file_problems(dir: &Path) -> Vec<Problem> {
+    run(dir, false)
+        .map(|report| report.problems)
+        .unwrap_or_default()
+}
+
+/// The checks, with the links of passages to articles or without.
+fn run(dir: &Path, with_links: bool) -> Result<CheckReport> {
     if !exists(dir) {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
@@ -76,6 +90,7 @@ pub(super) fn check(dir: &Path) -> Result<CheckReport> {
     check_config_and_dictionary(dir, &mut report.problems);
     if let Some(index) = check_files(dir, &mut report)
         && report.problems.is_empty()
+        && with_links
     {
         check_links(&index, &mut report);
     }
