@@ -64,6 +64,7 @@ mod store;
 
 pub use analysis::AnalyzerConfig;
 pub use analysis::normalize;
+pub use analysis::report::{Analysis, Gram, Word};
 pub use analysis::tokenizers::GramTokenizer;
 pub use articles::Article;
 pub use error::{DateBound, Error, Result};

@@ -11,6 +11,7 @@
 pub mod dictionary;
 pub mod grams;
 pub mod normalize;
+pub mod report;
 pub mod shape;
 pub mod tokenizers;
 pub mod words;

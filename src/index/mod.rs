@@ -26,12 +26,14 @@ use tantivy_jieba::jieba_rs::Jieba;
 use crate::analysis::dictionary::{QueryDictionary, WordList};
 use crate::analysis::normalize::NORMALIZATION_VERSION;
 use crate::analysis::tokenizers::{GRAMS, GramTokenizer};
+use crate::analysis::report::Analysis;
 use crate::analysis::{AnalyzerConfig, SEGMENTER};
 use crate::error::{Error, Result};
 use crate::facets::{FacetCounter, Facets};
 use crate::hits::{Hits, SearchResults};
 use crate::rank::RankedCache;
 use crate::reprints::{GroupCounts, Reprint};
+use crate::query::synonyms::Synonyms;
 use crate::search::SearchOptions;
 use crate::stats::Stats;
 pub use config::IndexConfig;
@@ -307,11 +309,6 @@ impl Index {
         IndexView::new(self.reader.searcher(), self.fields)
     }
 
-    /// The dictionary queries are cut with.
-    pub(crate) fn dictionary(&self) -> &QueryDictionary {
-        &self.dictionary
-    }
-
     /// The words a query term is cut into: the text normalised, then cut by jieba with the
     /// index's dictionary, as searches cut it (tokens without a letter, digit or Han
     /// character left out).
@@ -319,6 +316,13 @@ impl Index {
         let normalized = crate::analysis::normalize(text);
         let words = crate::analysis::query_words(&self.dictionary, &normalized);
         words.into_iter().map(str::to_string).collect()
+    }
+
+    /// What analysis makes of `text` with the index's dictionary and these synonym groups:
+    /// its normalised form, its query words, the grams they are looked up as, its synonyms,
+    /// the words and grams a passage of it is indexed as (`gonghui analyze`).
+    pub fn analyze(&self, text: &str, synonyms: &Synonyms) -> Analysis {
+        crate::analysis::report::analyze(&self.dictionary, synonyms, text)
     }
 
     /// Counts the articles and passages of the index.
