@@ -136,7 +136,7 @@ impl Error {
 
     /// The message, naming the values the user sent as `name` spells them (a flag, a
     /// parameter) where the error is about one.
-    pub(crate) fn worded(&self, name: impl Fn(DateBound, &str) -> String) -> String {
+    pub fn worded(&self, name: impl Fn(DateBound, &str) -> String) -> String {
         match self {
             Error::Date { bound, text } => {
                 format!("{}: not a date such as 2021-11-03", name(*bound, text))

@@ -25,15 +25,15 @@ use tantivy_jieba::jieba_rs::Jieba;
 
 use crate::analysis::dictionary::{QueryDictionary, WordList};
 use crate::analysis::normalize::NORMALIZATION_VERSION;
-use crate::analysis::tokenizers::{GRAMS, GramTokenizer};
 use crate::analysis::report::Analysis;
+use crate::analysis::tokenizers::{GRAMS, GramTokenizer};
 use crate::analysis::{AnalyzerConfig, SEGMENTER};
 use crate::error::{Error, Result};
 use crate::facets::{FacetCounter, Facets};
 use crate::hits::{Hits, SearchResults};
+use crate::query::synonyms::Synonyms;
 use crate::rank::RankedCache;
 use crate::reprints::{GroupCounts, Reprint};
-use crate::query::synonyms::Synonyms;
 use crate::search::SearchOptions;
 use crate::stats::Stats;
 pub use config::IndexConfig;
@@ -268,6 +268,12 @@ impl Index {
     /// Runs a read of the index, its failures on a damaged file said as such.
     fn reading<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
         crate::error::reading(&self.dir, read)
+    }
+
+    /// Whether the index was opened from a folder that cannot be written (searched without a
+    /// lock, never indexed).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// Where the index is.

@@ -1,0 +1,389 @@
+//! `gonghui.Index` (open, search, count, facets, stats, analyze, reprints) and
+//! `gonghui.index` (build or update an index), over the library's [`gonghui::Index`].
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use gonghui::{IndexOptions, SearchOptions, Sort, Synonyms};
+use pyo3::prelude::*;
+
+use crate::errors::{raised, usage};
+use crate::hits::{HitIter, Results, to_python};
+
+/// How a search runs, from Python's keyword arguments.
+struct Search {
+    limit: usize,
+    offset: usize,
+    sort: String,
+    date_from: Option<String>,
+    date_to: Option<String>,
+    per_article: Option<usize>,
+    collapse: bool,
+    explain: bool,
+    exact: bool,
+    synonyms: Option<PathBuf>,
+}
+
+impl Search {
+    fn options(self) -> PyResult<SearchOptions> {
+        let sort: Sort = self
+            .sort
+            .parse()
+            .map_err(|names| usage(format!("sort={:?}: {names}", self.sort)))?;
+        if self.per_article == Some(0) {
+            return Err(usage(
+                "per_article=0: give at least 1, or None for no limit",
+            ));
+        }
+        let synonyms = match (self.synonyms, self.exact) {
+            (_, true) => None,
+            (Some(file), false) => Some(Arc::new(Synonyms::shipped_and(&file).map_err(raised)?)),
+            (None, false) => Some(Synonyms::shipped()),
+        };
+        Ok(SearchOptions {
+            limit: self.limit,
+            offset: self.offset,
+            per_article: self.per_article,
+            sort,
+            from: self.date_from,
+            to: self.date_to,
+            explain: self.explain,
+            synonyms,
+            collapse_reprints: self.collapse,
+        })
+    }
+}
+
+/// An open gonghui index. `Index.open(path)` (or `Index(path)`) opens it; every search
+/// releases the GIL, so threads search at once.
+#[pyclass(module = "gonghui", frozen)]
+pub struct Index {
+    index: Arc<gonghui::Index>,
+}
+
+#[pymethods]
+impl Index {
+    #[new]
+    fn new(py: Python<'_>, path: PathBuf) -> PyResult<Index> {
+        let index = py.detach(|| gonghui::Index::open(&path)).map_err(raised)?;
+        Ok(Index {
+            index: Arc::new(index),
+        })
+    }
+
+    /// Opens the index in the folder `path` (raises `IndexNotFound` when there is none).
+    #[staticmethod]
+    fn open(py: Python<'_>, path: PathBuf) -> PyResult<Index> {
+        Index::new(py, path)
+    }
+
+    /// The index's folder.
+    #[getter]
+    fn path(&self) -> PathBuf {
+        self.index.dir().to_path_buf()
+    }
+
+    /// Whether the index was opened from a folder that cannot be written.
+    #[getter]
+    fn read_only(&self) -> bool {
+        self.index.is_read_only()
+    }
+
+    /// Ranked passages for `query` (the syntax of `gonghui search`: terms, OR, -term,
+    /// "phrase", title: and source:), one page of them, as a `Results` of `Hit`s.
+    ///
+    /// limit: hits to return (0: every match); offset: hits to skip first (paging).
+    /// sort: "score" (best first), "date" (oldest first) or "-date" (newest first).
+    /// date_from, date_to: only articles dated on or after / on or before a day, "YYYY-MM-DD".
+    /// per_article: at most this many passages per article, articles by their best passage.
+    /// collapse: False shows every copy of a reprinted story (True: the best-ranked copy,
+    /// with the others in `hit.article.reprints`).
+    /// explain: give each hit the parts of its score (`hit.explain`).
+    /// exact: search every term only as typed, without synonyms.
+    /// synonyms: a file of synonym groups (one a line) to expand besides the shipped ones.
+    ///
+    /// Raises QueryError for a query that is not valid syntax, UsageError for a bad argument,
+    /// IndexDamaged when a file of the index is damaged.
+    #[pyo3(signature = (query, limit=10, offset=0, sort="score", date_from=None, date_to=None, per_article=None, collapse=true, explain=false, exact=false, synonyms=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn search(
+        &self,
+        py: Python<'_>,
+        query: &str,
+        limit: usize,
+        offset: usize,
+        sort: &str,
+        date_from: Option<String>,
+        date_to: Option<String>,
+        per_article: Option<usize>,
+        collapse: bool,
+        explain: bool,
+        exact: bool,
+        synonyms: Option<PathBuf>,
+    ) -> PyResult<Results> {
+        let options = Search {
+            limit,
+            offset,
+            sort: sort.to_string(),
+            date_from,
+            date_to,
+            per_article,
+            collapse,
+            explain,
+            exact,
+            synonyms,
+        }
+        .options()?;
+        let index = &self.index;
+        let results = py
+            .detach(|| index.search(query, &options))
+            .map_err(raised)?;
+        Results::new(py, query, results)
+    }
+
+    /// Every hit of `query` (with `limit=0`, the default) as an iterator that reads them as
+    /// they are taken.
+    #[pyo3(signature = (query, limit=0, offset=0, sort="score", date_from=None, date_to=None, per_article=None, collapse=true, explain=false, exact=false, synonyms=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn search_iter(
+        &self,
+        py: Python<'_>,
+        query: &str,
+        limit: usize,
+        offset: usize,
+        sort: &str,
+        date_from: Option<String>,
+        date_to: Option<String>,
+        per_article: Option<usize>,
+        collapse: bool,
+        explain: bool,
+        exact: bool,
+        synonyms: Option<PathBuf>,
+    ) -> PyResult<HitIter> {
+        let options = Search {
+            limit,
+            offset,
+            sort: sort.to_string(),
+            date_from,
+            date_to,
+            per_article,
+            collapse,
+            explain,
+            exact,
+            synonyms,
+        }
+        .options()?;
+        let index = &self.index;
+        let hits = py
+            .detach(|| index.search_hits(query, &options))
+            .map_err(raised)?;
+        Ok(HitIter::new(query, hits))
+    }
+
+    /// The number of passages that match `query`, without ranking or reading them.
+    #[pyo3(signature = (query, date_from=None, date_to=None, exact=false, synonyms=None))]
+    fn count(
+        &self,
+        py: Python<'_>,
+        query: &str,
+        date_from: Option<String>,
+        date_to: Option<String>,
+        exact: bool,
+        synonyms: Option<PathBuf>,
+    ) -> PyResult<usize> {
+        let options = filters(date_from, date_to, exact, synonyms)?;
+        let index = &self.index;
+        py.detach(|| index.count(query, &options)).map_err(raised)
+    }
+
+    /// The passages that match `query` counted by year and by source, as the `facets` of
+    /// `gonghui search --json --facets`: `{"years": [{"key", "count"}…], "sources": […]}`.
+    #[pyo3(signature = (query, date_from=None, date_to=None, exact=false, synonyms=None))]
+    fn facets<'py>(
+        &self,
+        py: Python<'py>,
+        query: &str,
+        date_from: Option<String>,
+        date_to: Option<String>,
+        exact: bool,
+        synonyms: Option<PathBuf>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = filters(date_from, date_to, exact, synonyms)?;
+        let index = &self.index;
+        let facets = py
+            .detach(|| {
+                let hits = index.search_hits(query, &options)?;
+                index.facets(&hits)
+            })
+            .map_err(raised)?;
+        to_python(py, &facets)
+    }
+
+    /// What the index holds, as `gonghui stats --json` gives it.
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let index = &self.index;
+        let stats = py.detach(|| index.stats()).map_err(raised)?;
+        to_python(py, &stats)
+    }
+
+    /// What analysis makes of `text`, as `gonghui analyze --json` gives it: its normalised
+    /// form, query words, the grams they are looked up as, synonyms, index words and grams.
+    #[pyo3(signature = (text, synonyms=None))]
+    fn analyze<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+        synonyms: Option<PathBuf>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let groups = match synonyms {
+            Some(file) => Arc::new(Synonyms::shipped_and(&file).map_err(raised)?),
+            None => Synonyms::shipped(),
+        };
+        to_python(py, &self.index.analyze(text, &groups))
+    }
+
+    /// The other copies of the article with this id, oldest first, as dicts (`id`, `source`,
+    /// `date`, `title`).
+    fn reprints<'py>(&self, py: Python<'py>, article_id: &str) -> PyResult<Bound<'py, PyAny>> {
+        let index = &self.index;
+        let reprints = py.detach(|| index.reprints(article_id)).map_err(raised)?;
+        to_python(py, &reprints)
+    }
+
+    /// Sees what indexing runs committed since the index was opened or last reloaded.
+    fn reload(&self, py: Python<'_>) -> PyResult<()> {
+        let index = &self.index;
+        py.detach(|| index.reload()).map_err(raised)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Index({:?})", self.index.dir().display().to_string())
+    }
+}
+
+/// The options of counting: filters, no page.
+fn filters(
+    date_from: Option<String>,
+    date_to: Option<String>,
+    exact: bool,
+    synonyms: Option<PathBuf>,
+) -> PyResult<SearchOptions> {
+    Search {
+        limit: 0,
+        offset: 0,
+        sort: Sort::Score.name().to_string(),
+        date_from,
+        date_to,
+        per_article: None,
+        collapse: true,
+        explain: false,
+        exact,
+        synonyms,
+    }
+    .options()
+}
+
+/// What an indexing run did, as `gonghui index --json` reports it.
+#[pyclass(module = "gonghui", frozen, get_all)]
+pub struct IndexReport {
+    /// Articles added by this run.
+    articles: usize,
+    /// Passages added by this run.
+    passages: usize,
+    /// Files read.
+    files_read: usize,
+    /// Files found unchanged since the last run.
+    files_unchanged: usize,
+    /// Files changed since the last run, whose passages were replaced.
+    files_replaced: usize,
+    /// Files gone, whose passages were removed (`prune=True`).
+    files_pruned: usize,
+    /// What could not be read, with why: `(place, reason)`, the place `FILE` or `FILE:LINE`.
+    skipped: Vec<(String, String)>,
+    /// Articles in the index after the run.
+    total_articles: usize,
+    /// Passages in the index after the run.
+    total_passages: usize,
+    /// Seconds the run took.
+    seconds: f64,
+    /// The index's size on disk after the run, in bytes.
+    index_bytes: u64,
+}
+
+#[pymethods]
+impl IndexReport {
+    fn __repr__(&self) -> String {
+        format!(
+            "IndexReport(articles={}, passages={}, skipped={}, total_articles={}, total_passages={})",
+            self.articles,
+            self.passages,
+            self.skipped.len(),
+            self.total_articles,
+            self.total_passages
+        )
+    }
+}
+
+impl From<gonghui::IndexReport> for IndexReport {
+    fn from(report: gonghui::IndexReport) -> Self {
+        IndexReport {
+            articles: report.articles,
+            passages: report.passages,
+            files_read: report.files_read,
+            files_unchanged: report.files_unchanged,
+            files_replaced: report.files_replaced,
+            files_pruned: report.files_pruned,
+            skipped: report
+                .skipped
+                .into_iter()
+                .map(|s| (s.place, s.reason))
+                .collect(),
+            total_articles: report.total_articles,
+            total_passages: report.total_passages,
+            seconds: report.seconds,
+            index_bytes: report.index_bytes,
+        }
+    }
+}
+
+/// The paths given: one path, or a list of them.
+fn paths_of(paths: &Bound<'_, PyAny>) -> PyResult<Vec<PathBuf>> {
+    if let Ok(path) = paths.extract::<PathBuf>() {
+        return Ok(vec![path]);
+    }
+    let mut all = Vec::new();
+    for path in paths.try_iter()? {
+        all.push(path?.extract::<PathBuf>()?);
+    }
+    Ok(all)
+}
+
+/// Indexes article pages (`.txt`), JSON Lines (`.jsonl`, `.jsonl.zst`, `.jsonl.gz`) and
+/// folders of them into the index folder `index`, as `gonghui index` does: a new index, or
+/// what changed since the last run added (`rebuild=True` starts over, `prune=True` removes
+/// the passages of files that are gone, `dict` a user dictionary for a new index, `threads`
+/// 0 for one per core).
+#[pyfunction]
+#[pyo3(signature = (paths, index="index".into(), rebuild=false, prune=false, dict=None, threads=0))]
+pub fn index(
+    py: Python<'_>,
+    paths: &Bound<'_, PyAny>,
+    index: PathBuf,
+    rebuild: bool,
+    prune: bool,
+    dict: Option<PathBuf>,
+    threads: usize,
+) -> PyResult<IndexReport> {
+    let paths = paths_of(paths)?;
+    let options = IndexOptions {
+        rebuild,
+        prune,
+        user_dict: dict,
+        threads,
+        ..IndexOptions::default()
+    };
+    let report = py
+        .detach(|| gonghui::index_paths(&index, &paths, &options))
+        .map_err(raised)?;
+    Ok(report.into())
+}
