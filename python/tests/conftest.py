@@ -68,7 +68,10 @@ def seed_index(tmp_path_factory) -> gonghui.Index:
 
 @pytest.fixture(scope="session")
 def news_index(tmp_path_factory) -> gonghui.Index:
-    """One article in NEWS_STRIDE of the news corpus, indexed."""
+    """One article in NEWS_STRIDE of the news corpus, indexed; or the index that
+    GONGHUI_NEWS_INDEX names (the full news index, for the whole comparison)."""
+    if os.environ.get("GONGHUI_NEWS_INDEX"):
+        return gonghui.Index.open(os.environ["GONGHUI_NEWS_INDEX"])
     zstandard = pytest.importorskip("zstandard")
     news = shared("corpus/news.jsonl.zst")
     folder = tmp_path_factory.mktemp("news")
