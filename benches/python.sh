@@ -17,12 +17,7 @@ python=${PYTHON:-python3}
 rounds=${ROUNDS:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-if [ $# -gt 0 ]; then
-  cat "$@"
-else
-  cat ../shared/bench/queries.txt
-  cut -f2 ../shared/eval/queries.tsv
-fi | sed '/^[[:space:]]*$/d' > "$work/queries.txt"
+benches/queries.sh "$@" > "$work/queries.txt"
 cargo build --release --quiet --bench warm_queries
 "$python" -c 'import gonghui' || { echo "install the package first: pip install ./python" >&2; exit 2; }
 

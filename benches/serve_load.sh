@@ -30,12 +30,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-if [ $# -gt 0 ]; then
-  cat "$@"
-else
-  cat ../shared/bench/queries.txt
-  cut -f2 ../shared/eval/queries.tsv
-fi | sed '/^[[:space:]]*$/d' > "$work/queries.txt"
+benches/queries.sh "$@" > "$work/queries.txt"
 if [ -z "${GONGHUI:-}" ]; then
   cargo build --release --quiet
 fi

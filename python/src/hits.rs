@@ -330,6 +330,11 @@ impl HitIter {
             hits,
         }
     }
+
+    /// Takes every hit left into a result, as `Index::search` does.
+    pub fn collect(&mut self) -> gonghui::Result<gonghui::SearchResults> {
+        self.hits.collect_results()
+    }
 }
 
 #[pymethods]

@@ -121,10 +121,12 @@ impl Index {
         exact: bool,
         synonyms: Option<PathBuf>,
     ) -> PyResult<Results> {
-        let options = Search {
+        let mut hits = self.search_iter(
+            py,
+            query,
             limit,
             offset,
-            sort: sort.to_string(),
+            sort,
             date_from,
             date_to,
             per_article,
@@ -132,12 +134,8 @@ impl Index {
             explain,
             exact,
             synonyms,
-        }
-        .options()?;
-        let index = &self.index;
-        let results = py
-            .detach(|| index.search(query, &options))
-            .map_err(raised)?;
+        )?;
+        let results = py.detach(|| hits.collect()).map_err(raised)?;
         Results::new(py, query, results)
     }
 
