@@ -1,5 +1,5 @@
 //! What analysis makes of a text, step by step, to see why something (did not) match:
-//! `gonghui analyze`, the API's scripts and Python's `Index.analyze` read it.
+//! `gonghui analyze` (and its `--json` for scripts) and Python's `Index.analyze` read it.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
