@@ -89,6 +89,12 @@ pub fn year_of(date: DateTime) -> i64 {
     civil(day_number(date)).0
 }
 
+/// The year and month of a tantivy date value.
+pub fn month_of(date: DateTime) -> (i64, i64) {
+    let (y, m, _) = civil(day_number(date));
+    (y, m)
+}
+
 /// `YYYY-MM-DD` of a tantivy date value.
 pub fn from_datetime(date: DateTime) -> String {
     civil_from_days(day_number(date))

@@ -26,35 +26,7 @@ pub enum Sort {
     DateDesc,
 }
 
-impl Sort {
-    /// Every order, as offered to users.
-    pub const ALL: [Sort; 3] = [Sort::Score, Sort::Date, Sort::DateDesc];
-
-    /// The order's name, as the command line and the API spell it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Sort::Score => "score",
-            Sort::Date => "date",
-            Sort::DateDesc => "-date",
-        }
-    }
-}
-
-impl std::str::FromStr for Sort {
-    type Err = String;
-
-    /// An order by its [`Sort::name`]; the error lists the names.
-    fn from_str(name: &str) -> Result<Sort, String> {
-        Sort::ALL
-            .into_iter()
-            .find(|sort| sort.name() == name)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Sort::ALL.iter().map(|sort| sort.name()).collect();
-                let (last, others) = names.split_last().expect("there are orders");
-                format!("give {} or {last}", others.join(", "))
-            })
-    }
-}
+crate::named::named!(Sort, Score = "score", Date = "date", DateDesc = "-date");
 
 /// What is kept of a match once scored.
 #[derive(Debug, Clone, Copy)]

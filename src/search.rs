@@ -5,14 +5,14 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use tantivy::DateTime;
 use tantivy::collector::Count;
+use tantivy::{DateTime, DocId};
 
 use crate::analysis::dictionary::QueryDictionary;
 use crate::dates::Days;
 use crate::error::{DateBound, Error, Result};
 use crate::hits::{Hits, Page};
-use crate::index::view::IndexView;
+use crate::index::view::{IndexView, SegmentView};
 use crate::order::{Order, Sort};
 use crate::query::build::{Compiled, compile};
 use crate::query::synonyms::Synonyms;
@@ -70,7 +70,7 @@ fn parse_day(text: &str, bound: DateBound) -> Result<DateTime> {
 }
 
 /// The days of the options' date filters.
-fn days(options: &SearchOptions) -> Result<Days> {
+pub(crate) fn days(options: &SearchOptions) -> Result<Days> {
     let day = |day: &Option<String>, bound| day.as_deref().map(|d| parse_day(d, bound));
     let days = Days {
         first: day(&options.from, DateBound::From).transpose()?,
@@ -162,4 +162,22 @@ pub(crate) fn count(
         count += usize::from(days.contain(segment.date(doc)));
     })?;
     Ok(count)
+}
+
+/// Calls `f` with each passage of `view` that matches `query` within the options' dates, in
+/// index order, unranked; returns the query compiled (for its highlights and expansions).
+pub(crate) fn for_each_match(
+    view: &IndexView,
+    dictionary: &QueryDictionary,
+    query: &str,
+    options: &SearchOptions,
+    mut f: impl FnMut(&SegmentView, DocId),
+) -> Result<Compiled> {
+    let (compiled, days) = compiled(view, dictionary, query, options)?;
+    view.for_each_match(compiled.query.as_ref(), |segment, doc| {
+        if days.contain(segment.date(doc)) {
+            f(segment, doc);
+        }
+    })?;
+    Ok(compiled)
 }

@@ -10,13 +10,18 @@ mod parse;
 mod search;
 mod serve;
 mod stats;
+mod table;
+mod trend;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
 use crate::error::Error;
+use crate::query::synonyms::Synonyms;
+use crate::search::SearchOptions;
 
 /// The index used when `--index` is not given.
 pub const DEFAULT_INDEX: &str = "index";
@@ -40,6 +45,7 @@ enum Command {
     Stats(stats::Args),
     Serve(serve::Args),
     Check(check::Args),
+    Trend(trend::Args),
 }
 
 /// Exit status of a command that ran.
@@ -63,6 +69,40 @@ impl IndexDir {
         self.dir
             .clone()
             .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX))
+    }
+}
+
+/// Which passages match, beyond the query: the date filter and the synonyms (shared by the
+/// subcommands that search).
+#[derive(clap::Args)]
+struct Matching {
+    /// Only articles dated on or after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    from: Option<String>,
+    /// Only articles dated on or before this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    to: Option<String>,
+    /// Search every term only as typed: no synonyms
+    #[arg(long)]
+    exact: bool,
+    /// Also expand the synonym groups of FILE (one group a line, as the shipped ones)
+    #[arg(long, value_name = "FILE", conflicts_with = "exact")]
+    synonyms: Option<PathBuf>,
+}
+
+impl Matching {
+    /// The search options of the filter and the synonyms, the others as by default.
+    fn options(&self) -> Result<SearchOptions, Error> {
+        Ok(SearchOptions {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            synonyms: match (&self.synonyms, self.exact) {
+                (_, true) => None,
+                (Some(file), false) => Some(Arc::new(Synonyms::shipped_and(file)?)),
+                (None, false) => Some(Synonyms::shipped()),
+            },
+            ..SearchOptions::default()
+        })
     }
 }
 
@@ -104,6 +144,7 @@ pub fn run() -> ExitCode {
         Command::Stats(args) => stats::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Check(args) => check::run(args),
+        Command::Trend(args) => trend::run(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -2,12 +2,11 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
 
-use super::{DEFAULT_CORPUS, DEFAULT_INDEX, IndexDir, Outcome, stdout_result};
+use super::{DEFAULT_CORPUS, DEFAULT_INDEX, IndexDir, Matching, Outcome, stdout_result};
 use crate::error::{Error, Result};
 use crate::facets::Facets;
 use crate::hits::Hits;
@@ -15,7 +14,6 @@ use crate::index::writer::{IndexOptions, index_paths};
 use crate::index::{self, Index};
 use crate::order::Sort;
 use crate::printer::{JsonHit, JsonSummary, Marks, TextPrinter, json_line, json_lines};
-use crate::query::synonyms::Synonyms;
 use crate::search::SearchOptions;
 
 const SYNTAX: &str = "\
@@ -54,12 +52,8 @@ pub struct Args {
     /// Order of the passages: best first, oldest first, newest first
     #[arg(long, value_enum, default_value_t = Sort::Score, allow_hyphen_values = true)]
     sort: Sort,
-    /// Only articles dated on or after this day (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    from: Option<String>,
-    /// Only articles dated on or before this day (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    to: Option<String>,
+    #[command(flatten)]
+    matching: Matching,
     /// Show every copy of a reprinted story (by default only the best-ranked copy is shown,
     /// with where else it ran)
     #[arg(long)]
@@ -79,12 +73,6 @@ pub struct Args {
     /// Mark matches with colour
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
-    /// Search every term only as typed: no synonyms
-    #[arg(long)]
-    exact: bool,
-    /// Also expand the synonym groups of FILE (one group a line, as the shipped ones)
-    #[arg(long, value_name = "FILE", conflicts_with = "exact")]
-    synonyms: Option<PathBuf>,
     /// Show the parts of each hit's score (see the README, "Ranking")
     #[arg(long)]
     explain: bool,
@@ -96,7 +84,7 @@ pub struct Args {
 /// The orders by the names the library gives them.
 impl ValueEnum for Sort {
     fn value_variants<'a>() -> &'a [Self] {
-        &Sort::ALL
+        Sort::ALL
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
@@ -138,15 +126,9 @@ impl Args {
             offset: self.offset,
             per_article: self.per_article.map(|k| k as usize),
             sort: self.sort,
-            from: self.from.clone(),
-            to: self.to.clone(),
             explain: self.explain,
-            synonyms: match (&self.synonyms, self.exact) {
-                (_, true) => None,
-                (Some(file), false) => Some(Arc::new(Synonyms::shipped_and(file)?)),
-                (None, false) => Some(Synonyms::shipped()),
-            },
             collapse_reprints: !self.no_collapse,
+            ..self.matching.options()?
         })
     }
 

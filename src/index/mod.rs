@@ -36,6 +36,7 @@ use crate::rank::RankedCache;
 use crate::reprints::{GroupCounts, Reprint};
 use crate::search::SearchOptions;
 use crate::stats::Stats;
+use crate::trend::{Period, Trend, Unit};
 pub use config::IndexConfig;
 pub(crate) use config::exists;
 use config::{DICTIONARY_FILE, FORMAT_VERSION, read_config, rebuild_hint, write_config};
@@ -373,6 +374,21 @@ impl Index {
     /// for it (a server does this after each reload).
     pub fn prepare_facets(&self) -> Result<()> {
         self.reading(|| self.facets.prepare(&self.view()))
+    }
+
+    /// Counts the matches of each query per year or month (`by`), as passages or articles
+    /// (`per`), beside the index's own totals per period; the options' dates and synonyms
+    /// apply, the rest of them not (`gonghui trend`).
+    pub fn trend(
+        &self,
+        queries: &[String],
+        by: Period,
+        per: Unit,
+        options: &SearchOptions,
+    ) -> Result<Trend> {
+        self.reading(|| {
+            crate::trend::trend(&self.view(), &self.dictionary, queries, by, per, options)
+        })
     }
 
     /// What the index holds.
