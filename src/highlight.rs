@@ -20,6 +20,12 @@ pub type Span = (usize, usize);
 /// words highlighted, except single characters, which are only highlighted where the whole term
 /// does not occur (otherwise every 工 in a passage would light up for 情防控工).
 pub fn spans(text: &str, terms: &[TermNeedles]) -> Vec<Span> {
+    merge(occurrences(text, terms))
+}
+
+/// Each occurrence of `terms` in `text` (as [`spans`] finds them) in order, those that overlap
+/// made one, those that only touch kept apart: 劳模劳模 is two occurrences, one span.
+pub fn occurrences(text: &str, terms: &[TermNeedles]) -> Vec<Span> {
     if terms.is_empty() {
         return Vec::new();
     }
@@ -36,7 +42,15 @@ pub fn spans(text: &str, terms: &[TermNeedles]) -> Vec<Span> {
             found.extend(haystack.find_all(word));
         }
     }
-    merge(found)
+    found.sort_unstable();
+    let mut apart: Vec<Span> = Vec::with_capacity(found.len());
+    for (start, end) in found {
+        match apart.last_mut() {
+            Some(last) if start < last.1 => last.1 = last.1.max(end),
+            _ => apart.push((start, end)),
+        }
+    }
+    apart
 }
 
 /// The spans of `terms` in `text` read on into `continuation`, the start of the next part of

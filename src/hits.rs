@@ -213,6 +213,11 @@ impl Hits {
         (&self.view, self.order.all())
     }
 
+    /// What the query's terms are found by in a passage's text, its heading and its title.
+    pub(crate) fn needles(&self) -> &Highlights {
+        &self.highlights
+    }
+
     /// The summary of the hits taken so far.
     pub fn summary(&self) -> Summary<'_> {
         Summary {

@@ -43,6 +43,7 @@
 mod analysis;
 pub mod articles;
 pub mod cli;
+mod concordance;
 mod dates;
 mod disk;
 mod error;
@@ -69,6 +70,7 @@ pub use analysis::normalize;
 pub use analysis::report::{Analysis, Gram, Word};
 pub use analysis::tokenizers::GramTokenizer;
 pub use articles::Article;
+pub use concordance::{Concordance, ConcordanceOptions, Line, LineSort};
 pub use error::{DateBound, Error, Result};
 pub use facets::{FacetCount, Facets};
 pub use files::Skipped;

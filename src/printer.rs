@@ -31,9 +31,9 @@ const DIM: &str = "\x1b[2m";
 const MATCH: &str = "\x1b[1;31m";
 const RESET: &str = "\x1b[0m";
 
-/// Writes `text` with its spans marked.
-fn marked(
-    out: &mut impl Write,
+/// Writes `text` with its spans (character offsets) marked.
+pub fn marked(
+    out: &mut (impl Write + ?Sized),
     text: &str,
     spans: &[Span],
     marks: Marks,

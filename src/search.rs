@@ -99,6 +99,16 @@ fn compiled(
     Ok((compiled, days(options)?))
 }
 
+/// Whether the matches of a search are scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scoring {
+    /// Ranked: scores and their parts.
+    Ranked,
+    /// Score 0, for an order by date that no score breaks ties of (index order does), as a
+    /// concordance reads: the first hits come without scoring every match.
+    Unscored,
+}
+
 /// Ranks the matches of `query` in `view` (or takes the query compiled and its ranking from
 /// `cache`) and returns its hits to be read one by one; `dir` is the index's folder, whose
 /// stores are read in bulk for many hits.
@@ -109,15 +119,21 @@ pub(crate) fn hits(
     query: &str,
     options: &SearchOptions,
     cache: Option<&RankedCache>,
+    scoring: Scoring,
 ) -> Result<Hits> {
     let started = Instant::now();
     let node = crate::query::parse(query)?;
     let days = days(options)?;
     let rank = || {
         let compiled = compile(&node, &view, dictionary, options.synonyms.as_deref())?;
-        let ranked = crate::rank::collect(&view, compiled.query.as_ref(), &compiled.signals, days)?;
+        let query = compiled.query.as_ref();
+        let ranked = match scoring {
+            Scoring::Ranked => crate::rank::collect(&view, query, &compiled.signals, days)?,
+            Scoring::Unscored => crate::rank::unscored(&view, query, days)?,
+        };
         Ok(Ranking { compiled, ranked })
     };
+    let cache = cache.filter(|_| scoring == Scoring::Ranked);
     let ranking = match cache {
         Some(cache) => {
             let generation = view.searcher().generation().generation_id();

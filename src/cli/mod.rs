@@ -6,6 +6,7 @@
 mod analyze;
 mod check;
 mod index;
+mod kwic;
 mod parse;
 mod search;
 mod serve;
@@ -13,6 +14,7 @@ mod stats;
 mod table;
 mod trend;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -20,6 +22,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use crate::error::Error;
+use crate::printer::Marks;
 use crate::query::synonyms::Synonyms;
 use crate::search::SearchOptions;
 
@@ -46,6 +49,7 @@ enum Command {
     Serve(serve::Args),
     Check(check::Args),
     Trend(trend::Args),
+    Kwic(kwic::Args),
 }
 
 /// Exit status of a command that ran.
@@ -106,6 +110,32 @@ impl Matching {
     }
 }
 
+/// When to mark matches with colour.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorArg {
+    /// Colour when asked, or by default on a terminal unless `NO_COLOR` is set; else brackets.
+    fn marks(self) -> Marks {
+        let colour = match self {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        if colour {
+            Marks::Color
+        } else {
+            Marks::Brackets
+        }
+    }
+}
+
 /// Indexing frees and takes again large blocks of ever other sizes (the writer's arenas, a
 /// segment's buffers). glibc's allocator raises its threshold for mapping large blocks as
 /// they come and then keeps them in its heaps: a run over ten times the news corpus grew to
@@ -145,6 +175,7 @@ pub fn run() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Check(args) => check::run(args),
         Command::Trend(args) => trend::run(args),
+        Command::Kwic(args) => kwic::run(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -1,19 +1,19 @@
 //! `gonghui search`: ranked passages with highlights, for people or as JSON Lines.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
 
-use super::{DEFAULT_CORPUS, DEFAULT_INDEX, IndexDir, Matching, Outcome, stdout_result};
+use super::{ColorArg, DEFAULT_CORPUS, DEFAULT_INDEX, IndexDir, Matching, Outcome, stdout_result};
 use crate::error::{Error, Result};
 use crate::facets::Facets;
 use crate::hits::Hits;
 use crate::index::writer::{IndexOptions, index_paths};
 use crate::index::{self, Index};
 use crate::order::Sort;
-use crate::printer::{JsonHit, JsonSummary, Marks, TextPrinter, json_line, json_lines};
+use crate::printer::{JsonHit, JsonSummary, TextPrinter, json_line, json_lines};
 use crate::search::SearchOptions;
 
 const SYNTAX: &str = "\
@@ -92,13 +92,6 @@ impl ValueEnum for Sort {
     }
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum ColorArg {
-    Auto,
-    Always,
-    Never,
-}
-
 /// Opens the index; on first use of the default index, builds it from `corpus/`.
 pub(super) fn open_index(dir: &IndexDir) -> Result<Index> {
     let path = dir.path();
@@ -133,19 +126,8 @@ impl Args {
     }
 
     fn printer(&self) -> TextPrinter {
-        let colour = match self.color {
-            ColorArg::Always => true,
-            ColorArg::Never => false,
-            ColorArg::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
-        };
         TextPrinter {
-            marks: if colour {
-                Marks::Color
-            } else {
-                Marks::Brackets
-            },
+            marks: self.color.marks(),
             max_chars: self.context,
         }
     }

@@ -28,13 +28,14 @@ use crate::analysis::normalize::NORMALIZATION_VERSION;
 use crate::analysis::report::Analysis;
 use crate::analysis::tokenizers::{GRAMS, GramTokenizer};
 use crate::analysis::{AnalyzerConfig, SEGMENTER};
+use crate::concordance::{Concordance, ConcordanceOptions, LineSort};
 use crate::error::{Error, Result};
 use crate::facets::{FacetCounter, Facets};
 use crate::hits::{Hits, SearchResults};
 use crate::query::synonyms::Synonyms;
 use crate::rank::RankedCache;
 use crate::reprints::{GroupCounts, Reprint};
-use crate::search::SearchOptions;
+use crate::search::{Scoring, SearchOptions};
 use crate::stats::Stats;
 use crate::trend::{Period, Trend, Unit};
 pub use config::IndexConfig;
@@ -354,7 +355,30 @@ impl Index {
                 query,
                 options,
                 cache,
+                Scoring::Ranked,
             )
+        })
+    }
+
+    /// Every occurrence of the query's terms in the passages that match, in its context
+    /// (`gonghui kwic`), read as the lines are taken.
+    pub fn concordance(&self, query: &str, options: &ConcordanceOptions) -> Result<Concordance> {
+        let scoring = match options.sort {
+            LineSort::Score => Scoring::Ranked,
+            _ => Scoring::Unscored,
+        };
+        self.reading(|| {
+            let search = options.search_options();
+            let hits = crate::search::hits(
+                self.view(),
+                &self.dictionary,
+                &self.dir,
+                query,
+                &search,
+                self.ranked.as_ref(),
+                scoring,
+            )?;
+            Concordance::new(hits, options)
         })
     }
 

@@ -100,6 +100,26 @@ pub(crate) fn collect(
     Ok(score(candidates))
 }
 
+/// Every passage that `query` matches within `days`, in index order, unscored (score 0,
+/// features empty): for an order that does not read the score.
+pub(crate) fn unscored(view: &IndexView, query: &dyn Query, days: Days) -> Result<Ranked> {
+    let mut candidates = Vec::new();
+    view.for_each_match(query, |segment, doc| {
+        if days.contain(segment.date(doc)) {
+            candidates.push(Candidate {
+                address: segment.address(doc),
+                article: segment.article_key(doc).unwrap_or_default(),
+                features: Features::default(),
+                score: 0.0,
+            });
+        }
+    })?;
+    Ok(Ranked {
+        candidates,
+        best_bm25: 0.0,
+    })
+}
+
 fn collect_segment(
     ord: u32,
     segment: &SegmentView,
