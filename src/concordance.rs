@@ -251,7 +251,7 @@ mod tests {
         let lefts: Vec<&str> = lines.iter().map(|(_, l)| l.left.as_str()).collect();
         assert_eq!(lefts, ["乙丙", "甲乙", "丙甲"]);
         // A shorter context that is the start of a longer one comes first.
-        let mut lines = vec![(0, line("乙甲", "")), (1, line("甲", ""))];
+        let mut lines = [(0, line("乙甲", "")), (1, line("甲", ""))];
         lines.sort_by(by_context(LineSort::Left));
         assert_eq!(lines[0].1.left, "甲");
     }
