@@ -43,6 +43,7 @@
 mod analysis;
 pub mod articles;
 pub mod cli;
+mod collocates;
 mod concordance;
 mod dates;
 mod disk;
@@ -70,6 +71,7 @@ pub use analysis::normalize;
 pub use analysis::report::{Analysis, Gram, Word};
 pub use analysis::tokenizers::GramTokenizer;
 pub use articles::Article;
+pub use collocates::{Collocate, CollocateOptions, Collocates, MOST_SCORED, log_likelihood};
 pub use concordance::{Concordance, ConcordanceOptions, Line, LineSort};
 pub use error::{DateBound, Error, Result};
 pub use facets::{FacetCount, Facets};

@@ -6,7 +6,7 @@
 //! jieba's route depends on nothing else, so the query is cut exactly as the full jieba would
 //! cut it, without paying the full dictionary build (about 135 ms) on every cold query.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -21,6 +21,10 @@ use crate::error::{Error, Result};
 
 /// jieba-rs 0.11's dictionary (`word freq` lines, tags dropped), from the jieba-rs crate (MIT).
 const JIEBA_DICT_ZST: &[u8] = include_bytes!("jieba-dict.txt.zst");
+
+/// The part-of-speech tag of each word of [`JIEBA_DICT_ZST`], one a line in its order (jieba's
+/// tags: `n` noun, `nr` person's name, `ns` place name, `nt` organisation, `v` verb…).
+const JIEBA_TAGS_ZST: &[u8] = include_bytes!("jieba-tags.txt.zst");
 
 /// Union and labour vocabulary that jieba's dictionary cuts into pieces (how it was made is
 /// said at its top).
@@ -51,6 +55,34 @@ pub fn lexicon_words() -> impl Iterator<Item = String> {
     user_dictionary_lines(LABOUR_LEXICON).map(|(_, word, _, _)| word)
 }
 
+/// A built-in word list, decompressed.
+fn built_in(compressed: &[u8]) -> Result<String> {
+    let mut text = String::new();
+    zstd::stream::read::Decoder::new(compressed)
+        .and_then(|mut d| d.read_to_string(&mut text))
+        .map_err(|e| Error::Usage(format!("the built-in dictionary is damaged: {e}")))?;
+    Ok(text)
+}
+
+/// The part-of-speech tag of each word (normalised) of jieba's dictionary and of the words
+/// of the labour lexicon that give one.
+pub fn word_tags() -> Result<HashMap<String, String>> {
+    let (words, tags) = (built_in(JIEBA_DICT_ZST)?, built_in(JIEBA_TAGS_ZST)?);
+    let mut tagged = HashMap::new();
+    for (line, tag) in words.lines().zip(tags.lines()) {
+        let word = line.split(' ').next().unwrap_or_default();
+        tagged
+            .entry(crate::analysis::normalize(word))
+            .or_insert_with(|| tag.to_string());
+    }
+    for (_, word, _, tag) in user_dictionary_lines(LABOUR_LEXICON) {
+        if let Some(tag) = tag {
+            tagged.insert(word, tag.to_string());
+        }
+    }
+    Ok(tagged)
+}
+
 /// A word that never reaches jieba's route (it is not a Han or ASCII block), carrying the
 /// frequency mass of the words a query does not contain so that the total stays the same.
 const BALANCE_WORD: &str = "\u{E000}";
@@ -73,10 +105,7 @@ impl WordList {
     /// gets the one jieba suggests to keep it whole. A BOM, CRLF line ends, blank lines and
     /// `#` comments are accepted.
     pub fn load(user_dict: Option<&Path>) -> Result<(WordList, Jieba)> {
-        let mut text = String::new();
-        zstd::stream::read::Decoder::new(JIEBA_DICT_ZST)
-            .and_then(|mut d| d.read_to_string(&mut text))
-            .map_err(|e| Error::Usage(format!("the built-in dictionary is damaged: {e}")))?;
+        let text = built_in(JIEBA_DICT_ZST)?;
         let mut jieba = Jieba::empty();
         let mut words = BTreeMap::new();
         for line in text.lines() {

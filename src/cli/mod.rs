@@ -5,6 +5,7 @@
 
 mod analyze;
 mod check;
+mod collocates;
 mod index;
 mod kwic;
 mod parse;
@@ -50,6 +51,7 @@ enum Command {
     Check(check::Args),
     Trend(trend::Args),
     Kwic(kwic::Args),
+    Collocates(collocates::Args),
 }
 
 /// Exit status of a command that ran.
@@ -176,6 +178,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Trend(args) => trend::run(args),
         Command::Kwic(args) => kwic::run(args),
+        Command::Collocates(args) => collocates::run(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -28,6 +28,7 @@ use crate::analysis::normalize::NORMALIZATION_VERSION;
 use crate::analysis::report::Analysis;
 use crate::analysis::tokenizers::{GRAMS, GramTokenizer};
 use crate::analysis::{AnalyzerConfig, SEGMENTER};
+use crate::collocates::{CollocateOptions, Collocates};
 use crate::concordance::{Concordance, ConcordanceOptions, LineSort};
 use crate::error::{Error, Result};
 use crate::facets::{FacetCounter, Facets};
@@ -379,6 +380,15 @@ impl Index {
                 scoring,
             )?;
             Concordance::new(hits, options)
+        })
+    }
+
+    /// The words found near the query's matches more often than the archive leads one to
+    /// expect, best first (`gonghui collocates`; see [`crate::Collocates`]).
+    pub fn collocates(&self, query: &str, options: &CollocateOptions) -> Result<Vec<Collocates>> {
+        self.reading(|| {
+            let view = self.view();
+            crate::collocates::collocates(&view, &self.dictionary, &self.dir, query, options)
         })
     }
 

@@ -79,6 +79,11 @@ impl IndexView {
         self.segment(address).date(address.doc_id)
     }
 
+    /// The word bounds of the passage at `address`, into `bounds`.
+    pub(crate) fn word_bounds(&self, address: DocAddress, bounds: &mut Vec<u64>) {
+        self.segment(address).word_bounds(address.doc_id, bounds);
+    }
+
     /// The key and story of the article of the document at `address`.
     pub(crate) fn article_key_and_story(&self, address: DocAddress) -> Option<(u64, u64)> {
         let segment = self.segment(address);
