@@ -343,3 +343,14 @@ mod tests {
         assert_eq!(String::from_utf8(out).unwrap(), "招募【志愿者】137名");
     }
 }
+
+/// The object of `gonghui collocates --json` and `/api/collocates`.
+#[derive(Serialize)]
+pub struct JsonCollocates<'a> {
+    /// The query as given.
+    pub query: &'a str,
+    /// The window, in characters on each side.
+    pub window: usize,
+    /// One list, or one per year.
+    pub lists: &'a [crate::Collocates],
+}

@@ -2,12 +2,11 @@
 
 use std::io::Write;
 
-use serde::Serialize;
-
 use super::table::{Table, csv_error, csv_writer};
 use super::{IndexDir, Matching, Outcome, stdout_result};
 use crate::collocates::{CollocateOptions, Collocates};
 use crate::error::Result;
+use crate::printer::JsonCollocates;
 
 const ABOUT: &str = "\
 The jieba words within --window characters of the query's matches, ranked by log-likelihood
@@ -65,14 +64,6 @@ pub struct Args {
     /// Write CSV: one row per collocate (period, word, tag, score, passages, near, frequency)
     #[arg(long)]
     csv: bool,
-}
-
-/// The object of `--json`.
-#[derive(Serialize)]
-struct JsonCollocates<'a> {
-    query: &'a str,
-    window: usize,
-    lists: &'a [Collocates],
 }
 
 pub fn run(args: Args) -> Result<Outcome> {

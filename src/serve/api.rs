@@ -29,7 +29,7 @@ pub(super) struct Params {
 }
 
 /// `value` when given, as a whole number within `range`.
-fn number(
+pub(super) fn number(
     name: &str,
     value: Option<&str>,
     range: std::ops::RangeInclusive<usize>,
@@ -47,17 +47,23 @@ fn number(
     }
 }
 
+/// A query's text is refused when empty or longer than [`MAX_QUERY_CHARS`].
+pub(super) fn check_query(q: &str) -> Result<(), ApiError> {
+    if q.trim().is_empty() {
+        return Err(ApiError::bad_request("the query is empty: give q=…"));
+    }
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "the query is longer than {MAX_QUERY_CHARS} characters"
+        )));
+    }
+    Ok(())
+}
+
 impl Params {
     /// The query and the search options, or what is wrong with them.
     fn options(self) -> Result<(String, SearchOptions), ApiError> {
-        if self.q.trim().is_empty() {
-            return Err(ApiError::bad_request("the query is empty: give q=…"));
-        }
-        if self.q.chars().count() > MAX_QUERY_CHARS {
-            return Err(ApiError::bad_request(format!(
-                "the query is longer than {MAX_QUERY_CHARS} characters"
-            )));
-        }
+        check_query(&self.q)?;
         let defaults = SearchOptions::default();
         let nonempty = |v: Option<String>| v.filter(|v| !v.is_empty());
         let sort = match self.sort.as_deref().filter(|s| !s.is_empty()) {
@@ -91,7 +97,7 @@ struct SearchAnswer<'a> {
     facets: &'a Facets,
 }
 
-fn json(body: Vec<u8>) -> Response {
+pub(super) fn json(body: Vec<u8>) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 

@@ -7,6 +7,7 @@
 
 mod api;
 mod page;
+mod research;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -165,7 +166,9 @@ async fn protect(request: Request, next: Next) -> Response {
 async fn not_found() -> ApiError {
     ApiError {
         status: StatusCode::NOT_FOUND,
-        message: "no such page; the API is /api/search and /api/stats".into(),
+        message: "no such page; the API is /api/search, /api/stats, /api/trend, /api/kwic and \
+                  /api/collocates"
+            .into(),
     }
 }
 
@@ -175,6 +178,9 @@ fn router(state: Shared) -> Router {
         .route("/assets/{name}", get(page::asset))
         .route("/api/search", get(api::search))
         .route("/api/stats", get(api::stats))
+        .route("/api/trend", get(research::trend))
+        .route("/api/kwic", get(research::kwic))
+        .route("/api/collocates", get(research::collocates))
         .fallback(not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn(protect))
