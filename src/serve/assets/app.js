@@ -1,11 +1,14 @@
-// The search page. Its state lives in the URL (/?q=志愿者&from=2020-01-01&page=2), so every
+// The search page (and, in research.js, its trend and concordance views). Its state lives in the URL (/?q=志愿者&from=2020-01-01&page=2), so every
 // search can be bookmarked; each change navigates to a new URL. Archive text is only ever put
 // in the page as text nodes (never as HTML), so a passage holding <script> shows as text.
 "use strict";
 
 const PAGE_SIZE = 10;
 const MAX_OFFSET = 10000;
-const KEYS = ["q", "from", "to", "source", "sort"];
+// view: "" (search), "trend" or "kwic"; scale: "raw" counts or "rate" per 10,000; by: year or
+// month (trend); order: the concordance's order.
+const FORM_KEYS = ["q", "from", "to", "source", "sort"];
+const KEYS = [...FORM_KEYS, "view", "scale", "by", "order"];
 
 function readState() {
   const params = new URLSearchParams(location.search);
@@ -65,10 +68,17 @@ function hitItem(hit) {
   const part = passage.part ? "（之 " + passage.part + "）" : "";
   meta.append(el("span", { class: "para" }, "第 " + passage.para + " 段" + part));
   const text = el("p", { class: "text" }, marked(passage.text, hit.highlights));
-  return el("li", { class: "hit", value: String(hit.rank) }, heading, meta, text);
+  const id = passageId(article.id, passage.para, passage.part);
+  return el("li", { class: "hit", value: String(hit.rank), id }, heading, meta, text);
 }
 
-function drawTimeline(state, years) {
+// The element id of a passage on the search page, which the concordance links to.
+function passageId(article, para, part) {
+  return "p-" + article + "-" + para + (part ? "-" + part : "");
+}
+
+// rates: year → matches per 10,000 passages of the year, to draw instead of the counts.
+function drawTimeline(state, years, rates) {
   const section = document.getElementById("timeline");
   const dated = years.filter((y) => y.key !== "");
   const undated = years.find((y) => y.key === "");
@@ -82,24 +92,31 @@ function drawTimeline(state, years) {
   for (let year = first; year <= last; year++) {
     const count = counts.get(year) || 0;
     const bar = el("span", { class: "fill" });
-    bar.style.height = (count ? Math.max(2, (100 * count) / most) : 0) + "%";
+    const rate = rates ? rates.get(year) || 0 : null;
+    const share = rates ? rate / Math.max(...rates.values(), 1e-9) : count / most;
+    bar.style.height = (count ? Math.max(2, 100 * share) : 0) + "%";
     const chosen = state.from === year + "-01-01" && state.to === year + "-12-31";
     const link = el(
       "a",
       {
         class: "year" + (chosen ? " chosen" : "") + (count ? "" : " empty"),
         href: urlFor({ ...state, from: year + "-01-01", to: year + "-12-31", page: 1 }),
-        title: year + " 年：" + count + " 段",
+        title: year + " 年：" + count + " 段" + (rates ? "，每万段 " + rate.toFixed(2) : ""),
         "data-year": String(year),
         "data-count": String(count),
       },
-      el("span", { class: "count" }, count ? String(count) : ""),
+      el("span", { class: "count" }, count ? (rates ? rate.toFixed(1) : String(count)) : ""),
       el("span", { class: "column" }, bar),
       el("span", { class: "label" }, String(year)),
     );
     chart.append(link);
   }
-  const caption = el("p", { class: "caption" }, "各年匹配段落数（点击年份只看该年）");
+  const what = rates ? "各年每万段中的匹配段落数" : "各年匹配段落数";
+  const caption = el("p", { class: "caption" }, what + "（点击年份只看该年）　");
+  const other = rates ? "" : "rate";
+  caption.append(
+    el("a", { class: "scale", href: urlFor({ ...state, scale: other }) }, rates ? "看段数" : "按比例"),
+  );
   if (undated) caption.append("；无日期 " + undated.count + " 段");
   if (state.from || state.to) {
     caption.append("　");
@@ -183,9 +200,21 @@ async function search(state) {
         summary.elapsed_ms.toFixed(1) + " 毫秒）",
     );
   }
-  drawTimeline(state, answer.facets.years);
+  const rates = state.scale === "rate" && summary.total ? await yearRates(query) : null;
+  drawTimeline(state, answer.facets.years, rates);
   fillSources(state, answer.facets.sources);
   drawPages(state, summary.total);
+  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (target) {
+    target.classList.add("target");
+    target.scrollIntoView();
+  }
+}
+
+// The query's matches per 10,000 passages of each year (the trend API, not the facets).
+async function yearRates(query) {
+  const trend = await getJson("/api/trend?" + new URLSearchParams({ q: query }).toString());
+  return new Map(trend.periods.map((period, i) => [Number(period), trend.series[0].rates[i] || 0]));
 }
 
 function start() {
@@ -194,8 +223,9 @@ function start() {
   document.title = state.q ? state.q + " · 工会" : "工会 · 新闻档案检索";
   const form = document.getElementById("search");
   const go = () => {
-    const next = { page: 1 };
-    for (const key of KEYS) next[key] = document.getElementById(key).value.trim();
+    // The form's fields, and the view and its settings as they are.
+    const next = { ...state, page: 1 };
+    for (const key of FORM_KEYS) next[key] = document.getElementById(key).value.trim();
     location.assign(urlFor(next));
   };
   form.addEventListener("submit", (event) => {
@@ -207,8 +237,16 @@ function start() {
       if (document.getElementById("q").value.trim()) go();
     });
   }
-  const work = state.q ? search(state) : showStats();
+  for (const link of document.querySelectorAll("#views a")) {
+    const view = link.dataset.view;
+    link.href = urlFor({ q: state.q, from: state.from, to: state.to, view });
+    if (view === state.view) link.classList.add("chosen");
+  }
+  const shows = { trend: showTrend, kwic: showKwic };
+  const show = shows[state.view] || search;
+  const work = state.q ? show(state) : showStats();
   work.catch((error) => showError(error.message));
 }
 
-start();
+// After research.js, which defines the trend and concordance views.
+document.addEventListener("DOMContentLoaded", start);
