@@ -151,3 +151,105 @@ fn a_passage_holding_markup_shows_as_text() {
         "no link to a javascript: URL"
     );
 }
+
+/// Articles of three years, where 劳模 is named more and more and 工会 in every one, around
+/// contexts that sort differently to the left and to the right (丙 < 乙 < 甲 as code points).
+fn years_corpus() -> tempfile::TempDir {
+    let corpus = tempfile::tempdir().unwrap();
+    let articles = [
+        ("a", "2019-05-01", "工会表彰会。"),
+        ("b", "2020-05-01", "工会表彰乙丙劳模甲。"),
+        ("c", "2021-05-01", "工会表彰甲乙劳模丙。"),
+        ("d", "2021-06-01", "工会表彰丙甲劳模乙。"),
+    ];
+    let lines: Vec<String> = articles
+        .iter()
+        .map(|(id, date, body)| {
+            format!(r#"{{"id":"{id}","title":"标题{id}","date":"{date}","body":"{body}"}}"#)
+        })
+        .collect();
+    std::fs::write(corpus.path().join("years.jsonl"), lines.join("\n")).unwrap();
+    corpus
+}
+
+/// The values of `attribute` on the elements of a dumped page that carry it, in order.
+fn attribute_values<'a>(dom: &'a str, attribute: &str) -> Vec<&'a str> {
+    let marker = format!("{attribute}=\"");
+    dom.split(marker.as_str())
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_trend_and_concordance_views_draw_lines_and_sort_contexts() {
+    let Some(browser) = chromium() else { return };
+    let corpus = years_corpus();
+    let (dir, _, _) = common::build(&[corpus.path().to_path_buf()]);
+    let server = Server::start(dir.path());
+    let url = |query: &str| format!("{}/?{query}", server.base);
+
+    // One line per term, a point per year with the year's count.
+    let trend = dom(&browser, &url("q=工会,劳模&view=trend&scale=raw"));
+    assert_eq!(
+        attribute_values(&trend, "data-term"),
+        ["工会", "劳模"],
+        "{trend}"
+    );
+    assert_eq!(
+        attribute_values(&trend, "data-count"),
+        ["1", "1", "2", "0", "1", "2"],
+        "工会 then 劳模, 2019 to 2021"
+    );
+    assert_eq!(
+        attribute_values(&trend, "data-period")[..3],
+        ["2019", "2020", "2021"]
+    );
+    // A point opens that year's hits; the chart can be downloaded.
+    assert!(trend.contains("q=%E5%8A%B3%E6%A8%A1&amp;from=2021-01-01&amp;to=2021-12-31"));
+    assert!(trend.contains("download=\"趋势-工会-劳模.svg\""), "{trend}");
+    assert!(trend.contains("id=\"png-download\""));
+    // Normalised, the default: 劳模 is in all passages of 2021, one of one in 2020.
+    let rates = dom(&browser, &url("q=劳模&view=trend"));
+    assert!(rates.contains("每万段中的匹配段落数"));
+    assert!(rates.contains("2021 劳模：2 / 2，每万 10000.00"), "{rates}");
+    // The collocates beside it.
+    assert!(rates.contains("劳模 的搭配词"));
+
+    // The concordance, sorted by the context to the left: read from the match leftwards.
+    let kwic = dom(&browser, &url("q=劳模&view=kwic&order=left"));
+    let lefts: Vec<&str> = kwic
+        .split("<td class=\"left\"><span>")
+        .skip(1)
+        .map(|rest| rest.split("</span>").next().unwrap())
+        .collect();
+    assert_eq!(
+        lefts,
+        ["工会表彰乙丙", "工会表彰甲乙", "工会表彰丙甲"],
+        "{kwic}"
+    );
+    assert!(kwic.contains("<th class=\"left sorted\""));
+    let by_right = dom(&browser, &url("q=劳模&view=kwic&order=right"));
+    let rights: Vec<&str> = by_right
+        .split("<td class=\"right\"><span>")
+        .skip(1)
+        .map(|rest| rest.split("</span>").next().unwrap())
+        .collect();
+    assert_eq!(rights, ["丙。", "乙。", "甲。"]);
+    // Each line links to its passage on the search page.
+    assert!(kwic.contains("#p-b-1"), "{kwic}");
+
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap();
+    for (name, query) in [
+        ("serve-trend.png", "q=工会,劳模&view=trend"),
+        ("serve-kwic.png", "q=劳模&view=kwic&order=left"),
+    ] {
+        let shot = target.join(name);
+        chromium_run(
+            &browser,
+            &url(query),
+            &format!("--screenshot={}", shot.display()),
+        );
+        assert!(std::fs::metadata(&shot).unwrap().len() > 10_000);
+    }
+}
