@@ -158,13 +158,6 @@ pub(crate) fn collocates(
     query: &str,
     options: &CollocateOptions,
 ) -> Result<Vec<Collocates>> {
-    let tags = word_tags()?;
-    let keeps_tag = |word: &str| match &options.pos {
-        Some(pos) => tags
-            .get(word)
-            .is_some_and(|tag| tag.starts_with(pos.as_str())),
-        None => true,
-    };
     let period = |date| match (options.by_year, date) {
         (true, Some(date)) => year_of(date),
         _ => 0,
@@ -209,6 +202,13 @@ pub(crate) fn collocates(
         }
     }
 
+    let tags = word_tags(|word| near.contains_key(word))?;
+    let keeps_tag = |word: &str| match &options.pos {
+        Some(pos) => tags
+            .get(word)
+            .is_some_and(|tag| tag.starts_with(pos.as_str())),
+        None => true,
+    };
     // The words near the most matching passages, then scored against the archive.
     let total_passages = |near: &Near| near.passages.values().sum::<u64>();
     let mut candidates: Vec<(String, Near)> = near
@@ -236,8 +236,9 @@ pub(crate) fn collocates(
         ..options.search.clone()
     };
     let mut lists: BTreeMap<Year, Vec<Collocate>> = BTreeMap::new();
-    for (word, near) in candidates {
-        // Passages holding the word that do not match (C), per period.
+    // Passages holding each word that do not match (C), per period: a count over the archive
+    // per word, the words shared among the cores.
+    let elsewhere_of = |word: &str| -> Result<HashMap<Year, u64>> {
         let mut elsewhere: HashMap<Year, u64> = HashMap::new();
         let phrase = format!("\"{word}\"");
         crate::search::for_each_match(view, dictionary, &phrase, &exact, |segment, doc| {
@@ -246,6 +247,25 @@ pub(crate) fn collocates(
             }
         })
         .map_err(|e| Error::Usage(format!("counting {word}: {e}")))?;
+        Ok(elsewhere)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let share = candidates.len().div_ceil(threads).max(1);
+    let counted: Vec<Result<Vec<HashMap<Year, u64>>>> = std::thread::scope(|scope| {
+        let running: Vec<_> = candidates
+            .chunks(share)
+            .map(|words| scope.spawn(|| words.iter().map(|(w, _)| elsewhere_of(w)).collect()))
+            .collect();
+        let joined = running.into_iter().map(|thread| thread.join());
+        joined
+            .map(|counts| counts.expect("counting a word does not panic"))
+            .collect()
+    });
+    let mut elsewheres = Vec::with_capacity(candidates.len());
+    for counts in counted {
+        elsewheres.extend(counts?);
+    }
+    for ((word, near), elsewhere) in candidates.into_iter().zip(elsewheres) {
         let tag = tags.get(&word).cloned().unwrap_or_default();
         for (&year, &a) in &near.passages {
             let n_q = matching_per.get(&year).copied().unwrap_or(0);

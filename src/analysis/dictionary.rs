@@ -64,19 +64,22 @@ fn built_in(compressed: &[u8]) -> Result<String> {
     Ok(text)
 }
 
-/// The part-of-speech tag of each word (normalised) of jieba's dictionary and of the words
-/// of the labour lexicon that give one.
-pub fn word_tags() -> Result<HashMap<String, String>> {
+/// The part-of-speech tag of the words that `wanted` keeps, as jieba's dictionary gives them
+/// (the labour lexicon's when it gives one). Words are looked up as the dictionary writes
+/// them, which is as normalised text reads (its words are simplified, lower case).
+pub fn word_tags(wanted: impl Fn(&str) -> bool) -> Result<HashMap<String, String>> {
     let (words, tags) = (built_in(JIEBA_DICT_ZST)?, built_in(JIEBA_TAGS_ZST)?);
     let mut tagged = HashMap::new();
     for (line, tag) in words.lines().zip(tags.lines()) {
         let word = line.split(' ').next().unwrap_or_default();
-        tagged
-            .entry(crate::analysis::normalize(word))
-            .or_insert_with(|| tag.to_string());
+        if wanted(word) {
+            tagged
+                .entry(word.to_string())
+                .or_insert_with(|| tag.to_string());
+        }
     }
     for (_, word, _, tag) in user_dictionary_lines(LABOUR_LEXICON) {
-        if let Some(tag) = tag {
+        if let Some(tag) = tag.filter(|_| wanted(&word)) {
             tagged.insert(word, tag.to_string());
         }
     }

@@ -166,7 +166,8 @@ async function showCollocates(state, terms) {
         el("a", { href: urlFor({ q: term + " " + c.word, view: "kwic" }) }, c.word),
         el("span", { class: "tag" }, c.tag)),
     );
-    lists.push(el("div", { class: "words" }, el("h3", {}, term + " 的搭配词"), el("ol", {}, ...items)));
+    const list = items.length ? el("ol", {}, ...items) : el("p", { class: "none" }, "（无）");
+    lists.push(el("div", { class: "words" }, el("h3", {}, term + " 的搭配词"), list));
   }
   section.replaceChildren(...lists);
   section.hidden = false;
