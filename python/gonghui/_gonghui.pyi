@@ -197,6 +197,44 @@ class Index:
         synonyms: Optional[_Path] = None,
     ) -> dict[str, list[dict[str, Any]]]:
         """Matching passages by year and by source: ``{"years": [{"key", "count"}…], "sources": […]}``."""
+    def trend(
+        self,
+        terms: Sequence[str],
+        by: str = "year",
+        per: str = "passages",
+        date_from: Optional[str] = None,
+        date_to: Optional[str] = None,
+        exact: bool = False,
+        synonyms: Optional[_Path] = None,
+    ) -> dict[str, Any]:
+        """Each term per year or month beside the archive's totals, as ``gonghui trend --json``."""
+    def kwic(
+        self,
+        query: str,
+        width: int = 20,
+        sort: str = "date",
+        limit: int = 0,
+        date_from: Optional[str] = None,
+        date_to: Optional[str] = None,
+        exact: bool = False,
+        synonyms: Optional[_Path] = None,
+    ) -> list[dict[str, Any]]:
+        """Every occurrence in its context, the lines of ``gonghui kwic --json``."""
+    def collocates(
+        self,
+        query: str,
+        window: int = 10,
+        pos: Optional[str] = None,
+        by_year: bool = False,
+        limit: int = 20,
+        min_chars: int = 2,
+        min_passages: int = 2,
+        date_from: Optional[str] = None,
+        date_to: Optional[str] = None,
+        exact: bool = False,
+        synonyms: Optional[_Path] = None,
+    ) -> dict[str, Any]:
+        """The words near the matches by log-likelihood, as ``gonghui collocates --json``."""
     def stats(self) -> dict[str, Any]:
         """What the index holds, as ``gonghui stats --json``."""
     def analyze(self, text: str, synonyms: Optional[_Path] = None) -> dict[str, Any]:

@@ -1,10 +1,15 @@
-//! `gonghui.Index` (open, search, count, facets, stats, analyze, reprints) and
+//! `gonghui.Index` (open, search, count, facets, trend, kwic, collocates, stats, analyze,
+//! reprints) and
 //! `gonghui.index` (build or update an index), over the library's [`gonghui::Index`].
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use gonghui::{IndexOptions, SearchOptions, Sort, Synonyms};
+use gonghui::printer::JsonCollocates;
+use gonghui::{
+    CollocateOptions, ConcordanceOptions, IndexOptions, LineSort, Period, SearchOptions, Sort,
+    Synonyms, Unit,
+};
 use pyo3::prelude::*;
 
 use crate::errors::{raised, usage};
@@ -215,6 +220,126 @@ impl Index {
             })
             .map_err(raised)?;
         to_python(py, &facets)
+    }
+
+    /// Each of `terms` (queries) counted per year or month, beside the archive's totals and
+    /// the rate per 10,000, as `gonghui trend --json` gives it: `{"by", "per", "periods",
+    /// "totals", "undated", "series": [{"query", "counts", "rates", "total", …}]}`.
+    ///
+    /// by: "year" or "month"; per: "passages" (matching passages against the archive's) or
+    /// "articles" (articles with a matching passage against the archive's articles).
+    #[pyo3(signature = (terms, by="year", per="passages", date_from=None, date_to=None, exact=false, synonyms=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn trend<'py>(
+        &self,
+        py: Python<'py>,
+        terms: Vec<String>,
+        by: &str,
+        per: &str,
+        date_from: Option<String>,
+        date_to: Option<String>,
+        exact: bool,
+        synonyms: Option<PathBuf>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let by: Period = by
+            .parse()
+            .map_err(|names| usage(format!("by={by:?}: {names}")))?;
+        let per: Unit = per
+            .parse()
+            .map_err(|names| usage(format!("per={per:?}: {names}")))?;
+        let options = filters(date_from, date_to, exact, synonyms)?;
+        let index = &self.index;
+        let trend = py
+            .detach(|| index.trend(&terms, by, per, &options))
+            .map_err(raised)?;
+        to_python(py, &trend)
+    }
+
+    /// Every occurrence of `query` in the matching passages in its context, as a list of the
+    /// dicts `gonghui kwic --json` writes: `{"left", "match", "right", "offset", "para",
+    /// "part", "article": {…}}`.
+    ///
+    /// width: characters of context on each side; sort: "date" (oldest first), "score",
+    /// "left" or "right" (by the context on that side, read away from the match); limit:
+    /// lines to give (0: all).
+    #[pyo3(signature = (query, width=20, sort="date", limit=0, date_from=None, date_to=None, exact=false, synonyms=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn kwic<'py>(
+        &self,
+        py: Python<'py>,
+        query: &str,
+        width: usize,
+        sort: &str,
+        limit: usize,
+        date_from: Option<String>,
+        date_to: Option<String>,
+        exact: bool,
+        synonyms: Option<PathBuf>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let sort: LineSort = sort
+            .parse()
+            .map_err(|names| usage(format!("sort={sort:?}: {names}")))?;
+        let options = ConcordanceOptions {
+            width,
+            sort,
+            limit,
+            search: filters(date_from, date_to, exact, synonyms)?,
+        };
+        let index = &self.index;
+        let lines = py
+            .detach(|| {
+                index
+                    .concordance(query, &options)?
+                    .collect::<gonghui::Result<Vec<_>>>()
+            })
+            .map_err(raised)?;
+        to_python(py, &lines)
+    }
+
+    /// The words near the matches of `query` more often than expected, ranked by
+    /// log-likelihood, as `gonghui collocates --json` gives them: `{"query", "window",
+    /// "lists": [{"period", "matching", "passages", "collocates": [{"word", "tag", "score",
+    /// "passages", "near", "frequency"}]}]}`.
+    ///
+    /// window: characters on each side of a match; pos: keep words whose jieba tag starts so
+    /// ("nr" people, "ns" places, "nt" organisations); by_year: one list per year; limit:
+    /// collocates per list.
+    #[pyo3(signature = (query, window=10, pos=None, by_year=false, limit=20, min_chars=2, min_passages=2, date_from=None, date_to=None, exact=false, synonyms=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn collocates<'py>(
+        &self,
+        py: Python<'py>,
+        query: &str,
+        window: usize,
+        pos: Option<String>,
+        by_year: bool,
+        limit: usize,
+        min_chars: usize,
+        min_passages: u64,
+        date_from: Option<String>,
+        date_to: Option<String>,
+        exact: bool,
+        synonyms: Option<PathBuf>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = CollocateOptions {
+            window,
+            pos,
+            by_year,
+            limit,
+            min_chars,
+            min_passages,
+            search: filters(date_from, date_to, exact, synonyms)?,
+        };
+        let index = &self.index;
+        let lists = py
+            .detach(|| index.collocates(query, &options))
+            .map_err(raised)?;
+        let answer = JsonCollocates {
+            query,
+            window,
+            lists: &lists,
+        };
+        to_python(py, &answer)
     }
 
     /// What the index holds, as `gonghui stats --json` gives it.
