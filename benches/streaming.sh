@@ -26,22 +26,9 @@ trap 'rm -rf "$work"' EXIT
 
 export_every_match() {
   local gonghui=$1 label=$2 index=$3
-  python3 - "$gonghui" "$index" "$rounds" "$label" <<'PY'
-import statistics, subprocess, sys, time
-gonghui, index, rounds, label = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-command = [gonghui, "search", "的", "--json", "-n", "0", "--index", index]
-firsts, totals, lines = [], [], 0
-for _ in range(rounds):
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE)
-    process.stdout.readline()
-    firsts.append(time.perf_counter() - started)
-    lines = 1 + sum(1 for _ in process.stdout)
-    process.wait()
-    totals.append(time.perf_counter() - started)
-print(f"{label}: {lines - 1} hits, first hit {statistics.median(firsts) * 1000:.0f} ms, "
-      f"all {statistics.median(totals):.2f} s (medians of {rounds})")
-PY
+  # The lines are the hits and the summary.
+  python3 benches/first_line.py "$rounds" "$label" \
+    "$gonghui" search 的 --json -n 0 --index "$index"
   /usr/bin/time -f "%M" "$gonghui" search 的 --json -n 0 --index "$index" 2> "$work/rss" > /dev/null
   echo "$label: peak RSS $(( $(tail -1 "$work/rss") / 1024 )) MiB"
 }
