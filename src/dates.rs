@@ -95,6 +95,17 @@ pub fn month_of(date: DateTime) -> (i64, i64) {
     (y, m)
 }
 
+/// Seconds since 1970-01-01 UTC, now.
+pub fn now_secs() -> u64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    since.map_or(0, |d| d.as_secs())
+}
+
+/// Today (UTC) as `YYYY-MM-DD`.
+pub fn today() -> String {
+    from_datetime(DateTime::from_timestamp_secs(now_secs() as i64))
+}
+
 /// `YYYY-MM-DD` of a tantivy date value.
 pub fn from_datetime(date: DateTime) -> String {
     civil_from_days(day_number(date))

@@ -352,6 +352,34 @@ impl Iterator for Hits {
     }
 }
 
+/// The article with this id, if the view has it.
+pub(crate) fn article(view: &IndexView, id: &str) -> Result<Option<ArticleInfo>> {
+    let term = tantivy::Term::from_field_u64(
+        view.fields().article_key,
+        crate::index::schema::article_key(id),
+    );
+    let Some(&first) = view.docs_with(&term)?.first() else {
+        return Ok(None);
+    };
+    let stored = StoredArticle::of(&view.doc(view.article_of(first))?, view.fields());
+    Ok(Some(ArticleInfo::from(stored)))
+}
+
+impl From<StoredArticle> for ArticleInfo {
+    /// The article as stored, its reprints not looked up yet.
+    fn from(article: StoredArticle) -> Self {
+        ArticleInfo {
+            id: article.id,
+            title: article.title,
+            source: article.source,
+            date: article.date,
+            url: article.url,
+            path: article.path,
+            reprints: Vec::new(),
+        }
+    }
+}
+
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }
@@ -375,15 +403,7 @@ fn hit(
         section_highlights: highlight::spans(&section, &needles.text),
         title_highlights: highlight::spans(&article.title, &needles.title),
         explain: None,
-        article: ArticleInfo {
-            id: article.id,
-            title: article.title,
-            source: article.source,
-            date: article.date,
-            url: article.url,
-            path: article.path,
-            reprints: Vec::new(),
-        },
+        article: ArticleInfo::from(article),
         passage: PassageInfo {
             para: stored_u64(doc, f.para),
             part: stored_u64(doc, f.part),

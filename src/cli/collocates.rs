@@ -2,10 +2,11 @@
 
 use std::io::Write;
 
-use super::table::{Table, csv_error, csv_writer};
+use super::table::Table;
 use super::{IndexDir, Matching, Outcome, stdout_result};
 use crate::collocates::{CollocateOptions, Collocates};
 use crate::error::Result;
+use crate::export::Rows;
 use crate::printer::JsonCollocates;
 
 const ABOUT: &str = "\
@@ -103,7 +104,6 @@ pub fn run(args: Args) -> Result<Outcome> {
 }
 
 fn csv(out: impl Write, lists: &[Collocates]) -> std::io::Result<()> {
-    let mut writer = csv_writer(out)?;
     let head = [
         "period",
         "word",
@@ -113,7 +113,7 @@ fn csv(out: impl Write, lists: &[Collocates]) -> std::io::Result<()> {
         "near",
         "frequency",
     ];
-    writer.write_record(head).map_err(csv_error)?;
+    let mut rows = Rows::new(out, false, &head)?;
     for list in lists {
         for c in &list.collocates {
             let row = [
@@ -125,10 +125,10 @@ fn csv(out: impl Write, lists: &[Collocates]) -> std::io::Result<()> {
                 c.near.to_string(),
                 c.frequency.to_string(),
             ];
-            writer.write_record(row).map_err(csv_error)?;
+            rows.row(&row)?;
         }
     }
-    writer.flush()
+    rows.flush()
 }
 
 fn text(mut out: impl Write, lists: &[Collocates]) -> std::io::Result<()> {

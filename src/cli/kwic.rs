@@ -5,11 +5,12 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::table::{csv_error, csv_writer, pad_left, pad_right};
+use super::table::{pad_left, pad_right};
 use super::trend::parse;
 use super::{ColorArg, IndexDir, Matching, Outcome, stdout_result};
 use crate::concordance::{Concordance, ConcordanceOptions, Line, LineSort};
 use crate::error::Result;
+use crate::export::Rows;
 use crate::printer::{Marks, marked};
 
 const ABOUT: &str = "\
@@ -182,32 +183,17 @@ fn cells(line: &Line) -> [String; 11] {
     ]
 }
 
-fn table(mut out: impl Write, lines: Concordance, tsv: bool) -> Result<std::io::Result<()>> {
-    if tsv {
-        // Contexts hold no tab or line break (they are spaces); titles and ids might.
-        let field = |text: &str| text.replace(['\t', '\n', '\r'], " ");
-        if let Err(error) = writeln!(out, "{}", COLUMNS.join("\t")) {
-            return Ok(Err(error));
-        }
-        let written = each(&mut out, lines, |out, line| {
-            let row: Vec<String> = cells(line).iter().map(|c| field(c)).collect();
-            writeln!(out, "{}", row.join("\t"))
-        })?;
-        return Ok(written.and_then(|_| out.flush()));
-    }
-    let mut writer = match csv_writer(out) {
-        Ok(writer) => writer,
+fn table(out: impl Write, lines: Concordance, tsv: bool) -> Result<std::io::Result<()>> {
+    let mut rows = match Rows::new(out, tsv, &COLUMNS) {
+        Ok(rows) => rows,
         Err(error) => return Ok(Err(error)),
     };
-    if let Err(error) = writer.write_record(COLUMNS) {
-        return Ok(Err(csv_error(error)));
-    }
     for line in lines {
-        if let Err(error) = writer.write_record(cells(&line?)) {
-            return Ok(Err(csv_error(error)));
+        if let Err(error) = rows.row(&cells(&line?)) {
+            return Ok(Err(error));
         }
     }
-    Ok(writer.flush())
+    Ok(rows.flush())
 }
 
 /// Aligned for a terminal: the left context right-aligned and the right one left-aligned to

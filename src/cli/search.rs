@@ -8,6 +8,7 @@ use clap::builder::PossibleValue;
 
 use super::{ColorArg, DEFAULT_CORPUS, DEFAULT_INDEX, IndexDir, Matching, Outcome, stdout_result};
 use crate::error::{Error, Result};
+use crate::export::{Exporter, Format};
 use crate::facets::Facets;
 use crate::hits::Hits;
 use crate::index::writer::{IndexOptions, index_paths};
@@ -65,8 +66,16 @@ pub struct Args {
     #[arg(long, conflicts_with = "count")]
     facets: bool,
     /// Write JSON Lines: one object per passage, then a summary
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     json: bool,
+    /// Write the hits as json (as --json), csv or tsv (one row per hit; CSV with a byte order
+    /// mark for Excel), ris or bibtex (one reference per article) or cite (GB/T 7714-2015, one
+    /// line per article); see the README, "Export"
+    #[arg(long, value_name = "FORMAT", value_parser = ["json", "csv", "tsv", "ris", "bibtex", "cite"])]
+    format: Option<String>,
+    /// With --format csv or tsv: one row per article, its best passage
+    #[arg(long, value_name = "article", value_parser = ["article"], requires = "format")]
+    group_by: Option<String>,
     /// Read one query per line from FILE (- for standard input) and write JSON Lines
     #[arg(long, value_name = "FILE", conflicts_with = "query")]
     queries: Option<PathBuf>,
@@ -157,14 +166,21 @@ pub fn run(args: Args) -> Result<Outcome> {
     let mut hits = index.search_hits(query, &options)?;
     let outcome = matched(hits.total);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let json = args.json || args.format.as_deref() == Some("json");
+    if let Some(format) = args.format.as_deref().filter(|_| !json) {
+        let format: Format = format.parse().map_err(Error::Usage)?;
+        let per_article = args.group_by.is_some();
+        export(out, &mut hits, format, per_article)?;
+        return Ok(outcome);
+    }
     let printer = args.printer();
-    if !write_hits(&mut out, &mut hits, &printer, args.json)? {
+    if !write_hits(&mut out, &mut hits, &printer, json)? {
         return Ok(outcome);
     }
     let facets = args.facets.then(|| index.facets(&hits)).transpose()?;
     let summary = hits.summary();
     stdout_result((|| {
-        if args.json {
+        if json {
             json_line(&mut out, &JsonSummary::new(query, summary, facets.as_ref()))?;
         } else {
             printer.summary(&mut out, &summary)?;
@@ -202,6 +218,21 @@ fn write_hits(
         }
     }
     Ok(true)
+}
+
+/// Writes the hits in an export format as they are read (no summary: the file is the hits).
+fn export(out: impl Write, hits: &mut Hits, format: Format, per_article: bool) -> Result<()> {
+    let mut exporter = match Exporter::new(out, format, per_article, &crate::dates::today()) {
+        Ok(exporter) => exporter,
+        Err(error) => return stdout_result(Err(error)),
+    };
+    for hit in hits {
+        let hit = hit?;
+        if let Err(error) = exporter.hit(&hit) {
+            return stdout_result(Err(error));
+        }
+    }
+    stdout_result(exporter.flush())
 }
 
 /// One query per line, JSON Lines out; a bad query writes an error object and the rest run.

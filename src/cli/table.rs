@@ -1,5 +1,5 @@
-//! Output for people and for spreadsheets: columns aligned by display width (a Han character
-//! takes two columns of a terminal, a Latin letter one) and CSV that Excel opens as UTF-8.
+//! Output for people: columns aligned by display width (a Han character takes two columns of a
+//! terminal, a Latin letter one).
 
 use std::io::Write;
 
@@ -60,20 +60,5 @@ impl Table {
             writeln!(out, "{}", cells.join("  ").trim_end())?;
         }
         Ok(())
-    }
-}
-
-/// A CSV writer whose output starts with a byte order mark, which Excel needs to read UTF-8
-/// (without it, Chinese text opens garbled); Python reads it with `encoding="utf-8-sig"`.
-pub(super) fn csv_writer<W: Write>(mut out: W) -> std::io::Result<csv::Writer<W>> {
-    out.write_all("\u{feff}".as_bytes())?;
-    Ok(csv::Writer::from_writer(out))
-}
-
-/// A CSV error as the I/O error it is (a closed pipe stays one).
-pub(super) fn csv_error(error: csv::Error) -> std::io::Error {
-    match error.into_kind() {
-        csv::ErrorKind::Io(error) => error,
-        other => std::io::Error::other(format!("{other:?}")),
     }
 }

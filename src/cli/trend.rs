@@ -3,9 +3,10 @@
 
 use std::io::Write;
 
-use super::table::{Table, csv_error, csv_writer};
+use super::table::Table;
 use super::{IndexDir, Matching, Outcome, stdout_result};
 use crate::error::Result;
+use crate::export::Rows;
 use crate::trend::{Period, Trend, Unit};
 
 const ABOUT: &str = "\
@@ -82,13 +83,12 @@ fn rate(rate: Option<f64>) -> String {
 }
 
 fn csv(out: impl Write, trend: &Trend) -> std::io::Result<()> {
-    let mut writer = csv_writer(out)?;
-    let mut row = |cells: &[&str]| writer.write_record(cells).map_err(csv_error);
-    row(&[trend.by.name(), "query", "count", "total", "per_10000"])?;
+    let head = [trend.by.name(), "query", "count", "total", "per_10000"];
+    let mut rows = Rows::new(out, false, &head)?;
     for series in &trend.series {
         for (p, period) in trend.periods.iter().enumerate() {
             let (count, total) = (series.counts[p].to_string(), trend.totals[p].to_string());
-            row(&[
+            rows.row(&[
                 period,
                 &series.query,
                 &count,
@@ -97,7 +97,7 @@ fn csv(out: impl Write, trend: &Trend) -> std::io::Result<()> {
             ])?;
         }
     }
-    writer.flush()
+    rows.flush()
 }
 
 fn text(mut out: impl Write, trend: &Trend) -> std::io::Result<()> {

@@ -32,7 +32,7 @@ use crate::collocates::{CollocateOptions, Collocates};
 use crate::concordance::{Concordance, ConcordanceOptions, LineSort};
 use crate::error::{Error, Result};
 use crate::facets::{FacetCounter, Facets};
-use crate::hits::{Hits, SearchResults};
+use crate::hits::{ArticleInfo, Hits, SearchResults};
 use crate::query::synonyms::Synonyms;
 use crate::rank::RankedCache;
 use crate::reprints::{GroupCounts, Reprint};
@@ -428,6 +428,11 @@ impl Index {
     /// What the index holds.
     pub fn stats(&self) -> Result<Stats> {
         self.reading(|| crate::stats::collect(&self.view(), &self.config, self.size_on_disk()))
+    }
+
+    /// The article with this id, as hits give it (without its reprints), if the index has it.
+    pub fn article(&self, article_id: &str) -> Result<Option<ArticleInfo>> {
+        self.reading(|| crate::hits::article(&self.view(), article_id))
     }
 
     /// The other copies of the article with this id, oldest first.

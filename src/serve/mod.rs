@@ -6,6 +6,7 @@
 //! `gonghui index` shows without a restart.
 
 mod api;
+mod export;
 mod page;
 mod research;
 
@@ -63,6 +64,20 @@ impl ApiError {
     fn bad_request(message: impl Into<String>) -> Self {
         ApiError {
             status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+        }
+    }
+
+    fn not_found(message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            message: message.into(),
+        }
+    }
+
+    fn internal(message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
             message: message.into(),
         }
     }
@@ -126,10 +141,8 @@ async fn blocking<T: Send + 'static>(
 
 /// Now as `YYYY-MM-DDTHH:MM:SSZ` (UTC), for the log.
 fn clock() -> String {
-    let secs = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let day = crate::dates::from_datetime(tantivy::DateTime::from_timestamp_secs(secs as i64));
+    let secs = crate::dates::now_secs();
+    let day = crate::dates::today();
     let (h, m, s) = (secs / 3600 % 24, secs / 60 % 60, secs % 60);
     format!("{day}T{h:02}:{m:02}:{s:02}Z")
 }
@@ -166,8 +179,8 @@ async fn protect(request: Request, next: Next) -> Response {
 async fn not_found() -> ApiError {
     ApiError {
         status: StatusCode::NOT_FOUND,
-        message: "no such page; the API is /api/search, /api/stats, /api/trend, /api/kwic and \
-                  /api/collocates"
+        message: "no such page; the API is /api/search, /api/stats, /api/trend, /api/kwic, \
+                  /api/collocates, /api/export and /api/cite"
             .into(),
     }
 }
@@ -181,6 +194,8 @@ fn router(state: Shared) -> Router {
         .route("/api/trend", get(research::trend))
         .route("/api/kwic", get(research::kwic))
         .route("/api/collocates", get(research::collocates))
+        .route("/api/export", get(export::export))
+        .route("/api/cite", get(export::cite))
         .fallback(not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn(protect))

@@ -14,6 +14,8 @@ function readState() {
   const params = new URLSearchParams(location.search);
   const state = {};
   for (const key of KEYS) state[key] = (params.get(key) || "").trim();
+  // Terms searched within the results (二次检索): each an AND with the query, in order.
+  state.within = params.getAll("w").map((w) => w.trim()).filter((w) => w);
   state.page = Math.max(1, parseInt(params.get("page"), 10) || 1);
   return state;
 }
@@ -21,8 +23,19 @@ function readState() {
 function urlFor(state) {
   const params = new URLSearchParams();
   for (const key of KEYS) if (state[key]) params.set(key, state[key]);
+  for (const term of state.within || []) params.append("w", term);
   if (state.page > 1) params.set("page", String(state.page));
   return "/?" + params.toString();
+}
+
+// The query the API is sent: the typed one, the terms searched within the results (each
+// grouped, so that an OR inside one stays inside it) and the source filter, which is the
+// query's own source: restriction, kept apart in the URL.
+function fullQuery(state) {
+  let query = state.q;
+  for (const term of state.within || []) query += " (" + term + ")";
+  if (state.source) query += ' source:"' + state.source.replaceAll('"', "") + '"';
+  return query;
 }
 
 // An element with attributes and children; strings become text nodes.
@@ -69,7 +82,59 @@ function hitItem(hit) {
   meta.append(el("span", { class: "para" }, "第 " + passage.para + " 段" + part));
   const text = el("p", { class: "text" }, marked(passage.text, hit.highlights));
   const id = passageId(article.id, passage.para, passage.part);
+  const cite = el("button", { type: "button", class: "cite", "data-id": article.id }, "引用");
+  cite.addEventListener("click", () => citeArticle(cite, article.id));
+  meta.append(cite);
   return el("li", { class: "hit", value: String(hit.rank), id }, heading, meta, text);
+}
+
+// The GB/T 7714 reference of an article, shown under its hit and copied when the browser
+// lets the page write to the clipboard.
+async function citeArticle(button, id) {
+  const citation = await getJson("/api/cite?" + new URLSearchParams({ id }).toString());
+  const hit = button.closest(".hit");
+  let shown = hit.querySelector(".reference");
+  if (!shown) {
+    shown = el("p", { class: "reference" });
+    hit.append(shown);
+  }
+  shown.replaceChildren(citation.gbt7714);
+  try {
+    await navigator.clipboard.writeText(citation.gbt7714);
+    button.textContent = "已复制引用";
+  } catch (_) {
+    button.textContent = "引用（请手动复制）";
+  }
+}
+
+// Above the results: export links for the whole search, the terms searched within the
+// results (each removable), and a box to add one.
+function drawTools(state, query, total) {
+  const tools = document.getElementById("tools");
+  tools.replaceChildren();
+  if (!total && !state.within.length) return;
+  const exports = el("span", { class: "exports" }, "导出：");
+  for (const [format, label] of [["csv", "CSV"], ["ris", "RIS"], ["bibtex", "BibTeX"], ["cite", "引用格式"]]) {
+    const params = new URLSearchParams({ q: query, format });
+    for (const key of ["from", "to", "sort"]) if (state[key]) params.set(key, state[key]);
+    exports.append(el("a", { href: "/api/export?" + params.toString(), download: "", class: "export-" + format }, label));
+  }
+  const within = el("span", { class: "within" });
+  state.within.forEach((term, i) => {
+    const rest = state.within.filter((_, j) => j !== i);
+    within.append(el("span", { class: "chip" }, "并含 " + term + " ",
+      el("a", { href: urlFor({ ...state, within: rest, page: 1 }), title: "去掉", class: "remove" }, "×")));
+  });
+  const form = el("form", { class: "within-form" });
+  const box = el("input", { type: "search", name: "w", placeholder: "在结果中检索", maxlength: "100" });
+  form.append(box, el("button", { type: "submit" }, "在结果中检索"));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const term = box.value.trim();
+    if (term) location.assign(urlFor({ ...state, within: [...state.within, term], page: 1 }));
+  });
+  tools.append(exports, within, form);
+  tools.hidden = false;
 }
 
 // The element id of a passage on the search page, which the concordance links to.
@@ -178,10 +243,7 @@ async function showStats() {
 }
 
 async function search(state) {
-  // The source filter is the query's own source: restriction, kept apart in the URL.
-  const query = state.source
-    ? state.q + ' source:"' + state.source.replaceAll('"', "") + '"'
-    : state.q;
+  const query = fullQuery(state);
   const params = new URLSearchParams({ q: query, limit: String(PAGE_SIZE) });
   params.set("offset", String(Math.min((state.page - 1) * PAGE_SIZE, MAX_OFFSET)));
   for (const key of ["from", "to", "sort"]) if (state[key]) params.set(key, state[key]);
@@ -204,6 +266,7 @@ async function search(state) {
   drawTimeline(state, answer.facets.years, rates);
   fillSources(state, answer.facets.sources);
   drawPages(state, summary.total);
+  drawTools(state, query, summary.total);
   const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
   if (target) {
     target.classList.add("target");
@@ -226,6 +289,8 @@ function start() {
     // The form's fields, and the view and its settings as they are.
     const next = { ...state, page: 1 };
     for (const key of FORM_KEYS) next[key] = document.getElementById(key).value.trim();
+    // A new query starts afresh; the terms searched within the old one's results go.
+    if (next.q !== state.q) next.within = [];
     location.assign(urlFor(next));
   };
   form.addEventListener("submit", (event) => {
