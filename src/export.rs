@@ -139,7 +139,7 @@ pub const HIT_COLUMNS: [&str; 12] = [
 
 /// What is written of each hit: rows, or each article's reference.
 enum Writer<W: Write> {
-    Rows(Rows<W>),
+    Rows(Box<Rows<W>>),
     References { out: W, format: Format },
 }
 
@@ -157,9 +157,11 @@ impl<W: Write> Exporter<W> {
     /// always does for references). `accessed` is the access date of online articles.
     pub fn new(out: W, format: Format, per_article: bool, accessed: &str) -> io::Result<Self> {
         let writer = match format {
-            Format::Csv | Format::Tsv => {
-                Writer::Rows(Rows::new(out, format == Format::Tsv, &HIT_COLUMNS)?)
-            }
+            Format::Csv | Format::Tsv => Writer::Rows(Box::new(Rows::new(
+                out,
+                format == Format::Tsv,
+                &HIT_COLUMNS,
+            )?)),
             _ => Writer::References { out, format },
         };
         Ok(Exporter {
