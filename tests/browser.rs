@@ -155,20 +155,13 @@ fn a_passage_holding_markup_shows_as_text() {
 /// Articles of three years, where 劳模 is named more and more and 工会 in every one, around
 /// contexts that sort differently to the left and to the right (丙 < 乙 < 甲 as code points).
 fn years_corpus() -> tempfile::TempDir {
-    let corpus = tempfile::tempdir().unwrap();
     let articles = [
         ("a", "2019-05-01", "工会表彰会。"),
         ("b", "2020-05-01", "工会表彰乙丙劳模甲。"),
         ("c", "2021-05-01", "工会表彰甲乙劳模丙。"),
         ("d", "2021-06-01", "工会表彰丙甲劳模乙。"),
     ];
-    let lines: Vec<String> = articles
-        .iter()
-        .map(|(id, date, body)| {
-            format!(r#"{{"id":"{id}","title":"标题{id}","date":"{date}","body":"{body}"}}"#)
-        })
-        .collect();
-    std::fs::write(corpus.path().join("years.jsonl"), lines.join("\n")).unwrap();
+    let corpus = common::jsonl_corpus(&articles);
     corpus
 }
 

@@ -37,19 +37,12 @@ fn json(text: &str) -> Value {
 /// Three articles whose lines around 劳模 sort differently by the left and the right context
 /// (code points: 丙 U+4E19 < 乙 U+4E59 < 甲 U+7532).
 fn known_lines() -> (tempfile::TempDir, tempfile::TempDir) {
-    let corpus = tempfile::tempdir().unwrap();
     let articles = [
         ("a", "2021-01-02", "乙丙劳模甲。"),
         ("b", "2022-03-04", "甲乙劳模丙。"),
         ("c", "2020-05-06", "丙甲劳模乙。"),
     ];
-    let lines: Vec<String> = articles
-        .iter()
-        .map(|(id, date, body)| {
-            format!(r#"{{"id":"{id}","title":"标题{id}","date":"{date}","body":"{body}"}}"#)
-        })
-        .collect();
-    std::fs::write(corpus.path().join("known.jsonl"), lines.join("\n")).unwrap();
+    let corpus = common::jsonl_corpus(&articles);
     let (dir, _, _) = common::build(&[corpus.path().to_path_buf()]);
     (corpus, dir)
 }

@@ -63,3 +63,16 @@ impl Lcg {
 pub fn is_han(c: char) -> bool {
     ('\u{3400}'..='\u{9FFF}').contains(&c)
 }
+
+/// A folder holding `articles.jsonl`: one record per `(id, date, body)`, titled `标题{id}`.
+pub fn jsonl_corpus(articles: &[(&str, &str, &str)]) -> tempfile::TempDir {
+    let corpus = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = articles
+        .iter()
+        .map(|(id, date, body)| {
+            format!(r#"{{"id":"{id}","title":"标题{id}","date":"{date}","body":"{body}"}}"#)
+        })
+        .collect();
+    std::fs::write(corpus.path().join("articles.jsonl"), lines.join("\n")).unwrap();
+    corpus
+}
