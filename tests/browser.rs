@@ -161,8 +161,7 @@ fn years_corpus() -> tempfile::TempDir {
         ("c", "2021-05-01", "工会表彰甲乙劳模丙。"),
         ("d", "2021-06-01", "工会表彰丙甲劳模乙。"),
     ];
-    let corpus = common::jsonl_corpus(&articles);
-    corpus
+    common::jsonl_corpus(&articles)
 }
 
 /// The values of `attribute` on the elements of a dumped page that carry it, in order.
