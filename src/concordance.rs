@@ -226,15 +226,7 @@ mod tests {
             offset: 0,
             para: 1,
             part: 0,
-            article: Arc::new(ArticleInfo {
-                id: String::new(),
-                title: String::new(),
-                source: String::new(),
-                date: String::new(),
-                url: String::new(),
-                path: String::new(),
-                reprints: Vec::new(),
-            }),
+            article: Arc::new(ArticleInfo::default()),
         }
     }
 

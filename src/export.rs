@@ -12,6 +12,7 @@ use std::io::{self, Write};
 
 use rustc_hash::FxHashSet;
 
+use crate::articles::byline::{authors, page_number};
 use crate::hits::{ArticleInfo, Hit};
 
 /// A format to export hits in.
@@ -132,9 +133,9 @@ fn csv_error(error: csv::Error) -> io::Error {
 }
 
 /// The columns of a hit's row.
-pub const HIT_COLUMNS: [&str; 12] = [
-    "rank", "score", "id", "title", "source", "date", "url", "para", "part", "section", "text",
-    "matches",
+pub const HIT_COLUMNS: [&str; 14] = [
+    "rank", "score", "id", "title", "source", "date", "url", "author", "page", "para", "part",
+    "section", "text", "matches",
 ];
 
 /// What is written of each hit: rows, or each article's reference.
@@ -197,7 +198,7 @@ impl<W: Write> Exporter<W> {
 }
 
 /// The cells of a hit's row, in the order of [`HIT_COLUMNS`]; the matches joined by `；`.
-fn hit_row(hit: &Hit) -> [String; 12] {
+fn hit_row(hit: &Hit) -> [String; 14] {
     let chars: Vec<char> = hit.passage.text.chars().collect();
     let matches: Vec<String> = hit
         .highlights
@@ -213,6 +214,8 @@ fn hit_row(hit: &Hit) -> [String; 12] {
         a.source.clone(),
         a.date.clone(),
         a.url.clone(),
+        a.author.clone(),
+        a.page.clone(),
         hit.passage.para.to_string(),
         hit.passage.part.to_string(),
         hit.passage.section.clone(),
@@ -230,13 +233,24 @@ pub fn reference(article: &ArticleInfo, format: Format, accessed: &str) -> Strin
     }
 }
 
-/// The GB/T 7714-2015 reference of a newspaper article: `题名[N]. 报纸名, 出版日期.`, or for
-/// an article with an address `题名[N/OL]. 报纸名, 出版日期[引用日期]. URL.`; what the archive
-/// lacks is left out (without an author the title comes first; without a page, no `(版次)`).
+/// The GB/T 7714-2015 reference of a newspaper article: `作者. 题名[N]. 报纸名, 出版日期(版次).`,
+/// or for an article with an address `作者. 题名[N/OL]. 报纸名, 出版日期(版次)[引用日期]. URL.`;
+/// what the archive lacks is left out (without an author the title comes first; without a
+/// page, no `(版次)`); more than three authors are the first three and `等`.
 pub fn gbt7714(article: &ArticleInfo, accessed: &str) -> String {
     let online = !article.url.is_empty();
     let kind = if online { "[N/OL]" } else { "[N]" };
-    let mut reference = format!("{}{kind}.", article.title);
+    let mut reference = String::new();
+    let authors = authors(&article.author);
+    if !authors.is_empty() {
+        let mut named = authors[..authors.len().min(3)].join(", ");
+        if authors.len() > 3 {
+            named.push_str(", 等");
+        }
+        reference.push_str(&named);
+        reference.push_str(". ");
+    }
+    reference.push_str(&format!("{}{kind}.", article.title));
     let publication: Vec<&str> = [article.source.as_str(), article.date.as_str()]
         .into_iter()
         .filter(|part| !part.is_empty())
@@ -245,6 +259,9 @@ pub fn gbt7714(article: &ArticleInfo, accessed: &str) -> String {
         reference.push(' ');
         reference.push_str(&publication.join(", "));
     }
+    if !article.page.is_empty() {
+        reference.push_str(&format!("({})", page_number(&article.page)));
+    }
     if online {
         reference.push_str(&format!("[{accessed}]. {}", article.url));
     }
@@ -252,7 +269,8 @@ pub fn gbt7714(article: &ArticleInfo, accessed: &str) -> String {
     reference
 }
 
-/// An RIS record (`TY  - NEWS`): title, newspaper, year and date, address, access date, id.
+/// An RIS record (`TY  - NEWS`): authors, title, newspaper, year and date, page, address,
+/// access date, id.
 fn ris(article: &ArticleInfo, accessed: &str) -> String {
     // A tag's value is one line.
     let line = |tag: &str, value: &str| match value.is_empty() {
@@ -260,10 +278,16 @@ fn ris(article: &ArticleInfo, accessed: &str) -> String {
         false => format!("{tag}  - {}\n", value.replace(['\r', '\n'], " ")),
     };
     let mut record = line("TY", "NEWS");
+    for author in authors(&article.author) {
+        record += &line("AU", author);
+    }
     record += &line("TI", &article.title);
     record += &line("T2", &article.source);
     record += &line("PY", article.date.get(..4).unwrap_or_default());
     record += &line("DA", &article.date.replace('-', "/"));
+    if !article.page.is_empty() {
+        record += &line("SP", &page_number(&article.page));
+    }
     record += &line("UR", &article.url);
     if !article.url.is_empty() {
         record += &line("Y2", &accessed.replace('-', "/"));
@@ -299,14 +323,21 @@ fn bibtex(article: &ArticleInfo, accessed: &str) -> String {
         article.date.replace('-', ""),
         hash >> 32
     );
+    let authors = authors(&article.author).join(" and ");
+    let pages = match article.page.is_empty() {
+        true => String::new(),
+        false => page_number(&article.page),
+    };
     let mut fields = vec![
-        ("title", article.title.as_str()),
+        ("author", authors.as_str()),
+        ("title", &article.title),
         ("journal", &article.source),
     ];
     let year = article.date.get(..4).unwrap_or_default();
     fields.extend([
         ("year", year),
         ("date", &article.date),
+        ("pages", &pages),
         ("url", &article.url),
     ]);
     if !article.url.is_empty() {
@@ -332,8 +363,15 @@ mod tests {
             source: source.into(),
             date: date.into(),
             url: url.into(),
-            path: String::new(),
-            reprints: Vec::new(),
+            ..ArticleInfo::default()
+        }
+    }
+
+    fn written(author: &str, page: &str, url: &str) -> ArticleInfo {
+        ArticleInfo {
+            author: author.into(),
+            page: page.into(),
+            ..article("工人日报", "2021-11-03", url)
         }
     }
 
@@ -362,6 +400,48 @@ mod tests {
             gbt7714(&article("甘肃工人报", "", ""), accessed),
             "抗疫一线，“娘家人”在行动[N]. 甘肃工人报."
         );
+    }
+
+    #[test]
+    fn gbt7714_references_with_authors_and_pages() {
+        let accessed = "2026-12-07";
+        // Author and page, in print.
+        assert_eq!(
+            gbt7714(&written("张三", "第3版", ""), accessed),
+            "张三. 抗疫一线，“娘家人”在行动[N]. 工人日报, 2021-11-03(3)."
+        );
+        // A page without an author.
+        assert_eq!(
+            gbt7714(&written("", "5", ""), accessed),
+            "抗疫一线，“娘家人”在行动[N]. 工人日报, 2021-11-03(5)."
+        );
+        // Two authors without a page, online.
+        assert_eq!(
+            gbt7714(&written("张三, 李四", "", "http://x.cn/a"), accessed),
+            "张三, 李四. 抗疫一线，“娘家人”在行动[N/OL]. 工人日报, 2021-11-03[2026-12-07]. http://x.cn/a."
+        );
+        // More than three authors: the first three, then 等; the page before the access date.
+        assert_eq!(
+            gbt7714(
+                &written("甲一, 乙二, 丙三, 丁四", "第十二版", "http://x.cn/a"),
+                accessed
+            ),
+            "甲一, 乙二, 丙三, 等. 抗疫一线，“娘家人”在行动[N/OL]. 工人日报, 2021-11-03(12)[2026-12-07]. http://x.cn/a."
+        );
+    }
+
+    #[test]
+    fn ris_and_bibtex_name_every_author_and_the_page() {
+        let article = written("张三, 李四", "第3版", "");
+        let record = ris(&article, "2026-12-07");
+        assert!(
+            record.starts_with("TY  - NEWS\nAU  - 张三\nAU  - 李四\nTI  - "),
+            "{record}"
+        );
+        assert!(record.contains("SP  - 3\n"), "{record}");
+        let entry = bibtex(&article, "2026-12-07");
+        assert!(entry.contains("  author = {张三 and 李四},\n"), "{entry}");
+        assert!(entry.contains("  pages = {3},\n"), "{entry}");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::reprints::{Finder, Reprint};
 use crate::store::BulkStores;
 
 /// The article a passage belongs to.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct ArticleInfo {
     /// The record's id (JSON Lines) or the page's path.
     pub id: String,
@@ -31,6 +31,10 @@ pub struct ArticleInfo {
     pub date: String,
     /// The page's address, or empty.
     pub url: String,
+    /// Who wrote it, names separated by `, `, or empty.
+    pub author: String,
+    /// The newspaper page (版次) as stated (`3`, `第3版`), or empty.
+    pub page: String,
     /// The file the article was read from.
     pub path: String,
     /// The other copies of the article, oldest first.
@@ -374,6 +378,8 @@ impl From<StoredArticle> for ArticleInfo {
             source: article.source,
             date: article.date,
             url: article.url,
+            author: article.author,
+            page: article.page,
             path: article.path,
             reprints: Vec::new(),
         }

@@ -117,8 +117,9 @@ impl TextPrinter {
         writeln!(out, "{reset}")?;
 
         write!(out, "   {dim}")?;
+        let page = crate::articles::byline::page_label(&hit.article.page);
         let mut parts: Vec<&str> = Vec::new();
-        for part in [&hit.article.source, &hit.article.date] {
+        for part in [&hit.article.source, &hit.article.date, &page] {
             if !part.is_empty() {
                 parts.push(part);
             }
@@ -127,6 +128,9 @@ impl TextPrinter {
             parts.push(&hit.article.path);
         }
         write!(out, "{}", parts.join(" "))?;
+        if !hit.article.author.is_empty() {
+            write!(out, " · {}", hit.article.author)?;
+        }
         if !hit.passage.section.is_empty() {
             write!(out, " · ")?;
             marked(

@@ -245,3 +245,56 @@ fn the_trend_and_concordance_views_draw_lines_and_sort_contexts() {
         assert!(std::fs::metadata(&shot).unwrap().len() > 10_000);
     }
 }
+
+#[test]
+fn the_export_links_download_what_the_api_and_the_command_line_write() {
+    let Some(browser) = chromium() else { return };
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::corpus().join("gansu-gongren-2021-11-03.txt"),
+        corpus.path().join("seed.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.path().join("paper.jsonl"),
+        r#"{"id":"w1","title":"职工书屋开进车间","source":"工人日报","date":"2021-11-05","author":["张三","李四"],"page":3,"body":"志愿者把职工书屋开进车间，工会为一线职工送去图书。"}"#,
+    )
+    .unwrap();
+    let (dir, _, _) = common::build(&[corpus.path().to_path_buf()]);
+    let server = Server::start(dir.path());
+
+    // Searched within: 志愿者, then 工会 among its results, from 2021.
+    let page = dom(
+        &browser,
+        &format!("{}/?q=志愿者&w=工会&from=2021-01-01", server.base),
+    );
+    let shown: usize = page
+        .split("共 ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a count of matches: {page}"));
+    // The author and the page of the record are shown with its hit.
+    assert!(page.contains("<span class=\"page\">第3版</span>"), "{page}");
+    assert!(page.contains("<span class=\"author\">张三, 李四</span>"));
+    for (format, rows) in [("csv", shown + 1), ("cite", 2)] {
+        let link = page
+            .split(&format!("class=\"export-{format}\""))
+            .next()
+            .and_then(|before| before.rsplit("href=\"").next())
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("an export link for {format}: {page}"))
+            .replace("&amp;", "&");
+        assert!(link.starts_with("/api/export?"), "{link}");
+        let (status, _, downloaded) = server.get(&link, &[]);
+        assert_eq!(status, 200, "{link}: {downloaded}");
+        let cli = Command::new(env!("CARGO_BIN_EXE_gonghui"))
+            .args(["search", "志愿者 工会", "--from", "2021-01-01"])
+            .args(["--format", format, "-n", "0", "--index"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(downloaded, String::from_utf8(cli.stdout).unwrap(), "{format}");
+        assert_eq!(downloaded.lines().count(), rows, "{format}: {downloaded}");
+    }
+}

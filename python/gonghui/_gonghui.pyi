@@ -57,6 +57,10 @@ class Article:
     date: str
     """``YYYY-MM-DD``, empty when undated."""
     url: str
+    author: str
+    """Who wrote it, names separated by ``, ``; empty when unknown."""
+    page: str
+    """The newspaper page (版次) as stated, ``3`` or ``第3版``; empty when unknown."""
     path: str
     reprints: list[Reprint]
     """The other copies of the story, when reprints are collapsed."""

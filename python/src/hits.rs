@@ -64,6 +64,10 @@ pub struct Article {
     date: String,
     /// Its URL (empty when unknown).
     url: String,
+    /// Who wrote it, names separated by `, ` (empty when unknown).
+    author: String,
+    /// The newspaper page (版次) as stated, `3` or `第3版` (empty when unknown).
+    page: String,
     /// The file it was read from.
     path: String,
     /// The other copies of the story, when reprints are collapsed.
@@ -129,6 +133,8 @@ impl Hit {
             source: article.source.clone(),
             date: article.date.clone(),
             url: article.url.clone(),
+            author: article.author.clone(),
+            page: article.page.clone(),
             path: article.path.clone(),
             reprints: reprints.collect(),
         }

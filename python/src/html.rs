@@ -56,7 +56,12 @@ fn hit_into(out: &mut String, hit: &gonghui::Hit) {
     let _ = write!(out, "{}. ", hit.rank);
     marked(out, &article.title, &hit.title_highlights);
     out.push_str("</b> <span style=\"color:#666\">");
-    let mut place = vec![article.source.clone(), article.date.clone()];
+    let mut place = vec![
+        article.source.clone(),
+        article.date.clone(),
+        gonghui::articles::byline::page_label(&article.page),
+        article.author.clone(),
+    ];
     place.push(match hit.passage.part {
         0 => format!("para {}", hit.passage.para),
         part => format!("para {} part {part}", hit.passage.para),

@@ -95,7 +95,7 @@ impl Index {
     }
 
     /// Ranked passages for `query` (the syntax of `gonghui search`: terms, OR, -term,
-    /// "phrase", title: and source:), one page of them, as a `Results` of `Hit`s.
+    /// "phrase", title:, source: and author:), one page of them, as a `Results` of `Hit`s.
     ///
     /// limit: hits to return (0: every match); offset: hits to skip first (paging).
     /// sort: "score" (best first), "date" (oldest first) or "-date" (newest first).

@@ -1,5 +1,6 @@
-//! JSON Lines records: `{"id","title","source","date","url","body"}`, body paragraphs
-//! separated by `\n`. Unknown keys are ignored; `null` is the same as a missing key.
+//! JSON Lines records: `{"id","title","source","date","url","author","page","body"}`, body
+//! paragraphs separated by `\n`; `author` a string or a list of names, `page` a number or a
+//! label (`第3版`). Unknown keys are ignored; `null` is the same as a missing key.
 
 use serde::Deserialize;
 
@@ -18,7 +19,43 @@ struct Record {
     #[serde(default)]
     url: Option<String>,
     #[serde(default)]
+    author: serde_json::Value,
+    #[serde(default)]
+    page: serde_json::Value,
+    #[serde(default)]
     body: Option<String>,
+}
+
+/// The names of an `author` value: a string, or a list of strings joined by `, `.
+fn names(value: serde_json::Value) -> Result<String, String> {
+    use serde_json::Value;
+    match value {
+        Value::Null => Ok(String::new()),
+        Value::String(name) => Ok(name.trim().to_string()),
+        Value::Array(names) => {
+            let mut all = Vec::new();
+            for name in &names {
+                match name.as_str() {
+                    Some(name) if !name.trim().is_empty() => all.push(name.trim()),
+                    Some(_) => {}
+                    None => return Err("\"author\" must be a string or a list of strings".into()),
+                }
+            }
+            Ok(all.join(", "))
+        }
+        _ => Err("\"author\" must be a string or a list of strings".to_string()),
+    }
+}
+
+/// A `page` value: a number or a label.
+fn page(value: serde_json::Value) -> Result<String, String> {
+    use serde_json::Value;
+    match value {
+        Value::Null => Ok(String::new()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::String(label) => Ok(label.trim().to_string()),
+        _ => Err("\"page\" must be a number or a label such as \"第3版\"".to_string()),
+    }
 }
 
 /// Parses one line. The error is the reason to report with the file and line number.
@@ -51,6 +88,8 @@ pub fn parse(line: &str, path: &str, line_number: usize) -> Result<Article, Stri
         date,
         time,
         url: record.url.unwrap_or_default(),
+        author: names(record.author)?,
+        page: page(record.page)?,
         path: path.to_string(),
         ..Article::default()
     };
@@ -68,6 +107,27 @@ mod tests {
         assert_eq!(article.id, "x1");
         assert_eq!(article.date, "2020-02-01");
         assert_eq!(article.passages.len(), 2);
+    }
+
+    #[test]
+    fn author_and_page() {
+        let line = r#"{"title":"t","body":"b","author":["张三"," 李四"],"page":3}"#;
+        let article = parse(line, "f.jsonl", 1).unwrap();
+        assert_eq!(
+            (article.author.as_str(), article.page.as_str()),
+            ("张三, 李四", "3")
+        );
+        let line = r#"{"title":"t","body":"b","author":"王五","page":"第3版"}"#;
+        let article = parse(line, "f.jsonl", 1).unwrap();
+        assert_eq!(
+            (article.author.as_str(), article.page.as_str()),
+            ("王五", "第3版")
+        );
+        assert!(
+            parse(r#"{"title":"t","body":"b","page":true}"#, "f", 1)
+                .unwrap_err()
+                .starts_with("\"page\" must be")
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Files → articles: article pages (`.txt`) and JSON Lines records, with their metadata.
 
+pub mod byline;
 pub mod jsonl;
 pub mod page;
 
@@ -23,6 +24,10 @@ pub struct Article {
     pub time: String,
     /// The page's address, or empty.
     pub url: String,
+    /// Who wrote it, names separated by `, `, or empty when unknown.
+    pub author: String,
+    /// The newspaper page (版次) it was printed on, as stated (`3`, `第3版`, `A2`), or empty.
+    pub page: String,
     /// The file the article was read from.
     pub path: String,
     /// Section headings, in order.

@@ -1,6 +1,7 @@
 //! Article pages saved as text: a title line, a metadata line such as
 //! `甘肃工人报 2021-11-03 00:45 大字`, then body paragraphs separated by blank lines.
 
+use super::byline::{AUTHOR_LINE, author_line, is_page_label};
 use super::{Article, parse_date, parse_time};
 use crate::passages::{Dropped, join_into};
 
@@ -29,32 +30,65 @@ pub fn parse(text: &str, path: &str) -> Article {
     };
 
     let mut body: Vec<(usize, &str)> = lines.collect();
-    let first = body.iter().position(|(_, l)| !l.trim().is_empty());
-    if let Some(i) = first
-        && let Some(buttons) = read_meta_line(body[i].1, &mut article)
-    {
-        if !buttons.is_empty() {
-            article.dropped.push(Dropped {
-                line: body[i].0,
-                text: buttons,
-                reason: PAGE_BUTTONS,
-            });
-        }
-        body.drain(..=i);
-    }
+    read_head(&mut body, &mut article);
     article.with_body(blocks(&body))
 }
 
+/// Reads the metadata line and the author line under the title, in either order, and takes
+/// them out of the body.
+fn read_head(body: &mut Vec<(usize, &str)>, article: &mut Article) {
+    let mut read_meta = false;
+    let mut read = 0;
+    for _ in 0..2 {
+        let Some(i) = body[read..]
+            .iter()
+            .position(|(_, l)| !l.trim().is_empty())
+            .map(|i| read + i)
+        else {
+            break;
+        };
+        let (number, line) = body[i];
+        if !read_meta && let Some(buttons) = read_meta_line(line, article) {
+            read_meta = true;
+            if !buttons.is_empty() {
+                article.dropped.push(Dropped {
+                    line: number,
+                    text: buttons,
+                    reason: PAGE_BUTTONS,
+                });
+            }
+        } else if let Some(author) = article
+            .author
+            .is_empty()
+            .then(|| author_line(line))
+            .flatten()
+        {
+            article.author = author;
+            article.dropped.push(Dropped {
+                line: number,
+                text: line.trim().to_string(),
+                reason: AUTHOR_LINE,
+            });
+        } else {
+            break;
+        }
+        read = i + 1;
+    }
+    body.drain(..read);
+}
+
 /// Reads `SOURCE DATE [TIME] [page UI words]` into `meta`, returning the UI words; `None`
-/// when the line is not one. Words after the date and time (大字, 打印, 关闭...) are the
+/// when the line is not one. A page label (`第3版`) anywhere on the line is the article's page. Words after the date and time (大字, 打印, 关闭...) are the
 /// page's buttons and are dropped.
 fn read_meta_line(line: &str, meta: &mut Article) -> Option<String> {
     let line = line.trim();
     if line.chars().count() > META_MAX_CHARS {
         return None;
     }
-    let words: Vec<&str> = line.split_whitespace().collect();
+    let (pages, words): (Vec<&str>, Vec<&str>) =
+        line.split_whitespace().partition(|w| is_page_label(w));
     let at = words.iter().position(|w| parse_date(w).is_some())?;
+    meta.page = pages.first().map(|p| p.to_string()).unwrap_or_default();
     let (date, _) = parse_date(words[at])?;
     let source = words[..at].join(" ");
     let source = source
@@ -134,5 +168,43 @@ mod tests {
         assert_eq!(article.source, "");
         assert_eq!(article.passages.len(), 2);
         assert_eq!(article.passages[0].text, "第一段。");
+    }
+
+    #[test]
+    fn author_line_and_page_label() {
+        let article = parse(
+            "标题\n\n工人日报 2021-11-03 第3版 大字\n\n本报记者 张三 通讯员 李四\n\n第一段。\n",
+            "c.txt",
+        );
+        assert_eq!(article.source, "工人日报");
+        assert_eq!(article.page, "第3版");
+        assert_eq!(article.author, "张三, 李四");
+        assert_eq!(article.passages.len(), 1);
+        assert_eq!(article.passages[0].text, "第一段。");
+        assert_eq!(article.dropped[0].text, "大字");
+        assert_eq!(
+            article.dropped[1],
+            Dropped {
+                line: 5,
+                text: "本报记者 张三 通讯员 李四".into(),
+                reason: AUTHOR_LINE
+            }
+        );
+    }
+
+    #[test]
+    fn author_line_above_the_metadata_line() {
+        let article = parse("标题\n作者：王五\n甘肃工人报 2021-11-03\n第一段。", "d.txt");
+        assert_eq!(article.author, "王五");
+        assert_eq!(article.date, "2021-11-03");
+        assert_eq!(article.page, "");
+        assert_eq!(article.passages.len(), 1);
+    }
+
+    #[test]
+    fn a_first_paragraph_is_not_an_author_line() {
+        let article = parse("标题\n\n记者从会上获悉，全省新增就业。\n", "e.txt");
+        assert_eq!(article.author, "");
+        assert_eq!(article.passages.len(), 1);
     }
 }

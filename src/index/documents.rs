@@ -56,7 +56,7 @@ impl Indexed<'_> {
         doc
     }
 
-    /// The article's document: its metadata, its title and source indexed once.
+    /// The article's document: its metadata, its title, source and author indexed once.
     fn article_doc(&self, f: &Fields) -> TantivyDocument {
         let article = self.article;
         let mut doc = self.keyed(f, KIND_ARTICLE);
@@ -68,11 +68,16 @@ impl Indexed<'_> {
         doc.add_text(f.date_text, &article.date);
         doc.add_text(f.time, &article.time);
         doc.add_text(f.url, &article.url);
+        doc.add_text(f.author.stored, &article.author);
+        doc.add_text(f.page, &article.page);
         doc.add_text(f.path_text, &article.path);
         doc.add_text(f.title.grams, normalize(&article.title));
         if !article.source.is_empty() {
             doc.add_text(f.source.grams, normalize(&article.source));
             doc.add_text(f.source_name, &article.source);
+        }
+        if !article.author.is_empty() {
+            doc.add_text(f.author.grams, normalize(&article.author));
         }
         doc.add_u64(f.shape, 0);
         if let Some(bytes) = &self.signature {

@@ -3,8 +3,9 @@
 //! - `passage`: one per paragraph, the unit that is searched and ranked; it stores its text,
 //!   section and paragraph number, and refers to its article by key and by place: an article's
 //!   passages follow its document in the same segment;
-//! - `article`: one per article, storing its metadata and indexing its title and source once
-//!   (a `title:` or `source:` term finds articles, then their passages by key);
+//! - `article`: one per article, storing its metadata and indexing its title, source and
+//!   author once (a `title:`, `source:` or `author:` term finds articles, then their passages
+//!   by key);
 //! - `file`: one per indexed file, recording what incremental runs need.
 
 use tantivy::schema::{
@@ -57,9 +58,11 @@ pub struct Fields {
     pub shape: Field,
     /// Passages and articles: the article's date, for filters and sorting.
     pub date: Field,
-    /// Articles: the article's metadata, stored, the title and the source indexed.
+    /// Articles: the article's metadata, stored, the title, the source and the author indexed.
     pub title: TextField,
     pub source: TextField,
+    pub author: TextField,
+    pub page: Field,
     pub source_name: Field,
     pub date_text: Field,
     pub time: Field,
@@ -173,6 +176,7 @@ impl Fields {
         let section = text_field("section", true);
         let title = text_field("title", false);
         let source = text_field("source", false);
+        let author = text_field("author", false);
         let fields = Fields {
             kind: b.add_text_field("kind", key()),
             article_id: b.add_text_field("article_id", STORED),
@@ -196,6 +200,8 @@ impl Fields {
             ),
             title,
             source,
+            author,
+            page: b.add_text_field("page", STORED),
             source_name: b.add_text_field(column::SOURCE_NAME, key().set_fast("raw")),
             date_text: b.add_text_field("date_text", STORED),
             time: b.add_text_field("time", STORED),

@@ -352,6 +352,8 @@ pub(crate) struct StoredArticle {
     pub(crate) source: String,
     pub(crate) date: String,
     pub(crate) url: String,
+    pub(crate) author: String,
+    pub(crate) page: String,
     pub(crate) path: String,
 }
 
@@ -364,6 +366,8 @@ impl StoredArticle {
             source: stored_text(doc, fields.source.stored),
             date: stored_text(doc, fields.date_text),
             url: stored_text(doc, fields.url),
+            author: stored_text(doc, fields.author.stored),
+            page: stored_text(doc, fields.page),
             path: stored_text(doc, fields.path_text),
         }
     }

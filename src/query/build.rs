@@ -42,7 +42,6 @@ pub struct Highlights {
     /// Passage text and section heading.
     pub text: Vec<TermNeedles>,
     pub title: Vec<TermNeedles>,
-    pub source: Vec<TermNeedles>,
 }
 
 /// A query ready to run.
@@ -93,7 +92,7 @@ pub fn all_passages(fields: &Fields) -> Box<dyn Query> {
 
 struct Builder<'a> {
     fields: &'a Fields,
-    /// The view searched, where `title:` and `source:` terms find their articles.
+    /// The view searched, where `title:`, `source:` and `author:` terms find their articles.
     view: &'a IndexView,
     dictionary: &'a QueryDictionary,
     synonyms: Option<&'a Synonyms>,
@@ -158,6 +157,7 @@ impl Builder<'_> {
             Scope::Default => vec![(f.text, 1.0), (f.section, SECTION_WEIGHT)],
             Scope::Title => vec![(f.title, 1.0)],
             Scope::Source => vec![(f.source, 1.0)],
+            Scope::Author => vec![(f.author, 1.0)],
         }
     }
 
@@ -176,7 +176,7 @@ impl Builder<'_> {
     }
 
     /// Documents whose text in `scope` contains every needle (passages for the default scope,
-    /// articles for the title and source).
+    /// articles for the title, source and author).
     fn contains_all(&self, needles: &[&Needle], scope: Scope) -> Result<Box<dyn Query>> {
         let each = |needle: &Needle| -> Result<Box<dyn Query>> {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -266,7 +266,8 @@ impl Builder<'_> {
             match scope {
                 Scope::Default => self.highlights.text.extend(needles),
                 Scope::Title => self.highlights.title.extend(needles),
-                Scope::Source => self.highlights.source.extend(needles),
+                // Sources and authors are shown whole, not highlighted.
+                Scope::Source | Scope::Author => {}
             }
         }
         Ok(Some(query))

@@ -4,7 +4,7 @@
 //! - `OR` between terms: `劳模 OR 劳动模范`; parentheses group: `(劳模 OR 工匠) 疫情`;
 //! - `-term` excludes: `疫情 -核酸`;
 //! - `"quoted text"` is an exact phrase;
-//! - `title:…` and `source:…` restrict a term, a phrase or a group to that field.
+//! - `title:…`, `source:…` and `author:…` restrict a term, a phrase or a group to that field.
 //!
 //! Input from a Chinese input method works as typed: the ideographic space, “” quotes,
 //! full-width letters, digits, `：`, `（` and `）`. A term typed without spaces is cut into
@@ -26,6 +26,8 @@ pub enum Scope {
     Title,
     /// The article's source.
     Source,
+    /// The article's author.
+    Author,
 }
 
 /// A parsed query.
@@ -124,9 +126,10 @@ fn push_word(tokens: &mut Vec<Token>, word: String) -> Result<()> {
         let scope = match prefix.to_ascii_lowercase().as_str() {
             "title" => Scope::Title,
             "source" => Scope::Source,
+            "author" => Scope::Author,
             _ => {
                 return Err(Error::Query(format!(
-                    "unknown field '{prefix}:': the fields are title: and source:"
+                    "unknown field '{prefix}:': the fields are title:, source: and author:"
                 )));
             }
         };

@@ -68,6 +68,11 @@ function safeUrl(url) {
   return /^https?:\/\//i.test(url) ? url : null;
 }
 
+// A page as stated (`第3版`, `A3版`), or a bare number as 第N版.
+function pageLabel(page) {
+  return /^[0-9]+$/.test(page) ? "第" + page + "版" : page;
+}
+
 function hitItem(hit) {
   const article = hit.article;
   const passage = hit.passage;
@@ -77,6 +82,8 @@ function hitItem(hit) {
   const meta = el("p", { class: "meta" });
   if (article.source) meta.append(el("span", { class: "source" }, article.source));
   if (article.date) meta.append(el("time", { datetime: article.date }, article.date));
+  if (article.page) meta.append(el("span", { class: "page" }, pageLabel(article.page)));
+  if (article.author) meta.append(el("span", { class: "author" }, article.author));
   if (passage.section) meta.append(el("span", { class: "section" }, passage.section));
   const part = passage.part ? "（之 " + passage.part + "）" : "";
   meta.append(el("span", { class: "para" }, "第 " + passage.para + " 段" + part));
