@@ -294,7 +294,11 @@ fn the_export_links_download_what_the_api_and_the_command_line_write() {
             .arg(dir.path())
             .output()
             .unwrap();
-        assert_eq!(downloaded, String::from_utf8(cli.stdout).unwrap(), "{format}");
+        assert_eq!(
+            downloaded,
+            String::from_utf8(cli.stdout).unwrap(),
+            "{format}"
+        );
         assert_eq!(downloaded.lines().count(), rows, "{format}: {downloaded}");
     }
 }

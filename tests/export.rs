@@ -288,6 +288,9 @@ fn authors_and_pages_are_read_shown_cited_and_filtered() {
 
 /// Today's date as the access date of a citation.
 fn gonghui_today() -> String {
-    let output = Command::new("date").args(["-u", "+%Y-%m-%d"]).output().unwrap();
+    let output = Command::new("date")
+        .args(["-u", "+%Y-%m-%d"])
+        .output()
+        .unwrap();
     String::from_utf8(output.stdout).unwrap().trim().to_string()
 }

@@ -171,10 +171,9 @@ pub fn page_number(page: &str) -> String {
     if number
         .chars()
         .all(|c| chinese_digit(c).is_some() || c == '十')
+        && let Some(n) = chinese_number(number)
     {
-        if let Some(n) = chinese_number(number) {
-            return n.to_string();
-        }
+        return n.to_string();
     }
     let digits = number.trim_start_matches(|c: char| c.is_ascii_uppercase());
     let letters = &number[..number.len() - digits.len()];
