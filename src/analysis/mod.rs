@@ -5,12 +5,15 @@
 //! 2. Over the normalised text:
 //!    - grams ([`grams`], [`tokenizers`]): Han characters and whole letter/digit words at
 //!      character positions, which find any string exactly (the recall guarantee);
+//!    - pairs of common characters ([`pairs`]): one term for 中国, so that a string of common
+//!      characters is found without reading their long lists of positions;
 //!    - word bounds ([`words`]): where jieba's words begin and end, for ranking.
 //! 3. Queries are cut by jieba with the index's own dictionary ([`dictionary`]).
 
 pub mod dictionary;
 pub mod grams;
 pub mod normalize;
+pub mod pairs;
 pub mod report;
 pub mod shape;
 pub mod tokenizers;

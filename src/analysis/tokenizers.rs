@@ -1,12 +1,16 @@
-//! The tantivy tokenizer of the character grams. It receives text that is already normalised
-//! (see [`super::normalize`]), so index and query see the same characters.
+//! The tantivy tokenizers of the character grams and of the pairs of common characters. They
+//! receive text that is already normalised (see [`super::normalize`]), so index and query see
+//! the same characters.
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::grams::for_each_gram;
+use super::pairs::for_each_pair;
 
 /// Name under which [`GramTokenizer`] is registered.
 pub const GRAMS: &str = "gonghui_grams";
+/// Name under which [`PairTokenizer`] is registered.
+pub const PAIRS: &str = "gonghui_pairs";
 
 /// The tokenizer of gonghui's gram fields: every Han character on its own and whole
 /// Latin/digit words, at their character positions, over text already normalised with
@@ -52,22 +56,49 @@ fn push_token(tokens: &mut Vec<Token>, len: usize, text: &str, position: usize, 
     token.offset_to = from + text.len();
 }
 
+/// The tokens `for_each` emits over `text`, into the buffer.
+fn buffered<'a>(
+    tokens: &'a mut Vec<Token>,
+    text: &str,
+    for_each: impl FnOnce(&str, &mut dyn FnMut(usize, &str)),
+) -> BufferedTokens<'a> {
+    let mut len = 0;
+    let base = text.as_ptr() as usize;
+    for_each(text, &mut |position, gram| {
+        push_token(tokens, len, gram, position, gram.as_ptr() as usize - base);
+        len += 1;
+    });
+    BufferedTokens {
+        tokens,
+        len,
+        next: 0,
+    }
+}
+
 impl Tokenizer for GramTokenizer {
     type TokenStream<'a> = BufferedTokens<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedTokens<'a> {
-        let mut len = 0;
-        let tokens = &mut self.tokens;
-        let base = text.as_ptr() as usize;
-        for_each_gram(text, |position, gram| {
-            push_token(tokens, len, gram, position, gram.as_ptr() as usize - base);
-            len += 1;
-        });
-        BufferedTokens {
-            tokens: &mut self.tokens,
-            len,
-            next: 0,
-        }
+        buffered(&mut self.tokens, text, |text, emit| {
+            for_each_gram(text, emit)
+        })
+    }
+}
+
+/// The tokenizer of the pairs field: every two adjacent common characters as one token at the
+/// position of the first (see [`super::pairs`]).
+#[derive(Clone, Default)]
+pub struct PairTokenizer {
+    tokens: Vec<Token>,
+}
+
+impl Tokenizer for PairTokenizer {
+    type TokenStream<'a> = BufferedTokens<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedTokens<'a> {
+        buffered(&mut self.tokens, text, |text, emit| {
+            for_each_pair(text, emit)
+        })
     }
 }
 

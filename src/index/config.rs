@@ -11,7 +11,7 @@ use crate::analysis::{AnalyzerConfig, SEGMENTER};
 use crate::error::{Error, Result};
 
 /// Version of the index layout; an index with another version must be rebuilt.
-pub(crate) const FORMAT_VERSION: u32 = 8;
+pub(crate) const FORMAT_VERSION: u32 = 9;
 
 const CONFIG_FILE: &str = "gonghui.json";
 pub(crate) const DICTIONARY_FILE: &str = "dictionary.fst";

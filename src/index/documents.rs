@@ -107,6 +107,7 @@ impl Indexed<'_> {
         for bits in word_bounds(jieba, &text) {
             doc.add_u64(f.word_bounds, bits);
         }
+        doc.add_text(f.text_pairs, text.clone());
         doc.add_text(f.text.grams, text);
         if !passage.section.is_empty() {
             doc.add_text(f.section.stored, &passage.section);

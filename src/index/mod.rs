@@ -26,7 +26,7 @@ use tantivy_jieba::jieba_rs::Jieba;
 use crate::analysis::dictionary::{QueryDictionary, WordList};
 use crate::analysis::normalize::NORMALIZATION_VERSION;
 use crate::analysis::report::Analysis;
-use crate::analysis::tokenizers::{GRAMS, GramTokenizer};
+use crate::analysis::tokenizers::{GRAMS, GramTokenizer, PAIRS, PairTokenizer};
 use crate::analysis::{AnalyzerConfig, SEGMENTER};
 use crate::collocates::{CollocateOptions, Collocates};
 use crate::concordance::{Concordance, ConcordanceOptions, LineSort};
@@ -261,11 +261,11 @@ impl Index {
         })
     }
 
-    /// Registers the tokenizer that indexing needs.
+    /// Registers the tokenizers that indexing needs.
     fn register_tokenizers(&self) {
-        self.index
-            .tokenizers()
-            .register(GRAMS, GramTokenizer::default());
+        let tokenizers = self.index.tokenizers();
+        tokenizers.register(GRAMS, GramTokenizer::default());
+        tokenizers.register(PAIRS, PairTokenizer::default());
     }
 
     /// Runs a read of the index, its failures on a damaged file said as such.

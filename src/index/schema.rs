@@ -13,7 +13,7 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::tokenizers::GRAMS;
+use crate::analysis::tokenizers::{GRAMS, PAIRS};
 
 /// A searchable text: stored as written, indexed as grams at character positions.
 #[derive(Debug, Clone, Copy)]
@@ -42,6 +42,9 @@ pub struct Fields {
     /// Passages: the paragraph, where its jieba words begin and end (a bitmap in 64-bit values,
     /// see [`crate::analysis::words`]), its heading and its number.
     pub text: TextField,
+    /// Passages: the pairs of adjacent common characters of the text, at the position of the
+    /// first (see [`crate::analysis::pairs`]); found, never scored.
+    pub text_pairs: Field,
     pub word_bounds: Field,
     pub section: TextField,
     pub para: Field,
@@ -183,6 +186,15 @@ impl Fields {
             article_key: b.add_u64_field("article_key", NumericOptions::default().set_indexed()),
             path: b.add_text_field("path", key()),
             text,
+            text_pairs: b.add_text_field(
+                "text_pairs",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(PAIRS)
+                        .set_fieldnorms(false)
+                        .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                ),
+            ),
             word_bounds: b.add_u64_field(column::WORD_BOUNDS, FAST),
             section,
             para: b.add_u64_field("para", STORED),

@@ -15,7 +15,7 @@ use tantivy::query::{
 };
 use tantivy::schema::IndexRecordOption;
 
-use super::signals::{Grams, Nested, Signals, TermSignals, Word, at_offsets};
+use super::signals::{Grams, Nested, Signals, TermSignals, Word, at_offsets, in_text};
 use super::synonyms::Synonyms;
 use super::{Node, Scope};
 use crate::analysis::dictionary::QueryDictionary;
@@ -163,10 +163,14 @@ impl Builder<'_> {
 
     /// Documents whose text in `field` contains the needle.
     fn field_contains(&self, needle: &Needle, field: &TextField) -> Result<Box<dyn Query>> {
-        let mut grams: Vec<(usize, Term)> = needle
-            .grams()
+        let grams = if field.grams == self.fields.text.grams {
+            in_text(needle, self.fields, 0)
+        } else {
+            at_offsets(needle, field.grams, 0)
+        };
+        let mut grams: Vec<(usize, Term)> = grams
             .into_iter()
-            .map(|(offset, gram)| (offset, Term::from_field_text(field.grams, &gram)))
+            .map(|(offset, term)| (offset as usize, term))
             .collect();
         if grams.len() == 1 {
             let (_, term) = grams.pop().expect("one gram");
@@ -309,12 +313,10 @@ impl Builder<'_> {
     fn signals(&self, forms: &[Form]) -> Result<TermSignals> {
         let f = self.fields;
         let typed = &forms[0];
-        let in_field = |field: TextField| {
-            let each = forms
-                .iter()
-                .map(|form| at_offsets(&form.whole, field.grams, 0));
-            each.collect::<Vec<Grams>>()
-        };
+        let in_section = forms
+            .iter()
+            .map(|form| at_offsets(&form.whole, f.section.grams, 0))
+            .collect();
         let words = forms
             .iter()
             .map(|form| {
@@ -323,7 +325,7 @@ impl Builder<'_> {
                     .filter_map(|word| Some((word, Needle::new(word)?)))
                     .filter(|(_, needle)| !needle.is_single_han())
                     .map(|(word, needle)| Word {
-                        grams: at_offsets(&needle, f.text.grams, 0),
+                        grams: in_text(&needle, f, 0),
                         len: needle.char_len() as u32,
                         short_han: word.chars().all(is_han)
                             && (2..=3).contains(&word.chars().count()),
@@ -340,8 +342,12 @@ impl Builder<'_> {
         }
         Ok(TermSignals {
             nested: self.nested(forms),
-            text_forms: in_field(f.text),
-            section: in_field(f.section),
+            text_forms: forms
+                .iter()
+                .map(|form| in_text(&form.whole, f, 0))
+                .collect(),
+            typed_chars: at_offsets(&typed.whole, f.text.grams, 0),
+            section: in_section,
             literal: forms.len() > 1 || typed.words.len() > 1,
             words,
             title_articles,
@@ -361,7 +367,7 @@ impl Builder<'_> {
             .filter_map(|form| {
                 let byte = form.text.find(&typed.text)?;
                 let shift = form.text[..byte].chars().count();
-                Some(at_offsets(&form.whole, self.fields.text.grams, shift))
+                Some(in_text(&form.whole, self.fields, shift))
             })
             .collect();
         (!longer.is_empty()).then_some(Nested { longer })

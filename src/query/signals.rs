@@ -7,7 +7,8 @@ use tantivy::Term;
 use tantivy::schema::Field;
 
 use crate::analysis::grams::Needle;
-use crate::index::schema::ArticleKeys;
+use crate::analysis::pairs::cover;
+use crate::index::schema::{ArticleKeys, Fields};
 
 /// Two terms stand near each other when they start at most this many characters apart: within
 /// one clause or two of a news sentence.
@@ -19,6 +20,9 @@ pub struct TermSignals {
     /// Each form of the term (the typed one first, then its synonyms) as grams of the passage
     /// text: where it is, how often, and how near the next term.
     pub text_forms: Vec<Grams>,
+    /// The typed form as character grams of the passage text, whose rarity weighs the term
+    /// (`text_forms` may find it by pairs of characters).
+    pub typed_chars: Grams,
     /// Each form in the section heading.
     pub section: Vec<Grams>,
     /// Whether a match may lack the term as typed (it was cut into several words or expanded
@@ -62,6 +66,19 @@ pub(super) fn at_offsets(needle: &Needle, field: Field, shift: usize) -> Grams {
     grams
         .iter()
         .map(|(offset, gram)| (at(*offset), Term::from_field_text(field, gram)))
+        .collect()
+}
+
+/// A needle in the passage text, at offsets from `shift` characters into it: by the pairs of
+/// its characters where they are all common ([`crate::analysis::pairs`]), else by its grams.
+pub(crate) fn in_text(needle: &Needle, fields: &Fields, shift: usize) -> Grams {
+    let Some(pairs) = cover(needle) else {
+        return at_offsets(needle, fields.text.grams, shift);
+    };
+    let at = |offset: usize| offset as i64 - shift as i64;
+    pairs
+        .iter()
+        .map(|(offset, pair)| (at(*offset), Term::from_field_text(fields.text_pairs, pair)))
         .collect()
 }
 

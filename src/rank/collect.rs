@@ -15,7 +15,7 @@ use crate::query::signals::Signals;
 /// tantivy's estimate of the cost of a query (postings to walk, ten per phrase position to
 /// check) from which segments are scored in parallel: 工会 is about 400,000 and takes 3 ms
 /// alone, 习近平 工会 80,000.
-const PARALLEL_COST: u64 = 100_000;
+const PARALLEL_COST: u64 = 10_000;
 
 /// What BM25 needs of the whole index for a query: the inverse document frequency of each
 /// term as typed (the sum of its grams', as for a phrase) and the average length of a passage
@@ -34,7 +34,7 @@ impl Rarity {
         let mut terms = Vec::with_capacity(signals.terms.len());
         for term in &signals.terms {
             let mut sum = 0.0;
-            for (_, gram) in &term.text_forms[0] {
+            for (_, gram) in &term.typed_chars {
                 sum += idf_of(gram)?;
             }
             terms.push(sum);
