@@ -6,7 +6,7 @@ use tantivy::indexer::UserOperation;
 use tantivy::{DateTime, TantivyDocument};
 use tantivy_jieba::jieba_rs::Jieba;
 
-use super::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, shape_value};
+use super::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, TextField, shape_value};
 use crate::analysis::words::word_bounds;
 use crate::analysis::{normalize, shape};
 use crate::articles::Article;
@@ -71,7 +71,7 @@ impl Indexed<'_> {
         doc.add_text(f.author.stored, &article.author);
         doc.add_text(f.page, &article.page);
         doc.add_text(f.path_text, &article.path);
-        doc.add_text(f.title.grams, normalize(&article.title));
+        add_grams(&mut doc, &f.title, normalize(&article.title));
         if !article.source.is_empty() {
             doc.add_text(f.source.grams, normalize(&article.source));
             doc.add_text(f.source_name, &article.source);
@@ -107,8 +107,7 @@ impl Indexed<'_> {
         for bits in word_bounds(jieba, &text) {
             doc.add_u64(f.word_bounds, bits);
         }
-        doc.add_text(f.text_pairs, text.clone());
-        doc.add_text(f.text.grams, text);
+        add_grams(&mut doc, &f.text, text);
         if !passage.section.is_empty() {
             doc.add_text(f.section.stored, &passage.section);
             doc.add_text(f.section.grams, normalize(&passage.section));
@@ -124,4 +123,12 @@ impl Indexed<'_> {
         doc.add_u64(f.shape, shape);
         doc
     }
+}
+
+/// A normalised text as the grams of `field`, and as its pairs where it has them.
+fn add_grams(doc: &mut TantivyDocument, field: &TextField, normalized: String) {
+    if let Some(pairs) = field.pairs {
+        doc.add_text(pairs, normalized.clone());
+    }
+    doc.add_text(field.grams, normalized);
 }

@@ -22,6 +22,9 @@ pub struct TextField {
     /// Han characters and Latin/digit words at their character positions (see
     /// [`crate::analysis::grams`]).
     pub grams: Field,
+    /// For the passage text and the title, the pairs of adjacent common characters at the
+    /// position of the first (see [`crate::analysis::pairs`]): found, never scored.
+    pub pairs: Option<Field>,
 }
 
 /// Every field of the schema.
@@ -42,9 +45,6 @@ pub struct Fields {
     /// Passages: the paragraph, where its jieba words begin and end (a bitmap in 64-bit values,
     /// see [`crate::analysis::words`]), its heading and its number.
     pub text: TextField,
-    /// Passages: the pairs of adjacent common characters of the text, at the position of the
-    /// first (see [`crate::analysis::pairs`]); found, never scored.
-    pub text_pairs: Field,
     pub word_bounds: Field,
     pub section: TextField,
     pub para: Field,
@@ -163,38 +163,32 @@ impl Fields {
         let mut b = Schema::builder();
         // Only the text and the heading are scored by BM25 and need its length norms: a title
         // or source term finds articles, whose passages all score alike.
-        let mut text_field = |name: &str, scored: bool| TextField {
-            stored: b.add_text_field(name, STORED),
-            grams: b.add_text_field(
-                &format!("{name}_grams"),
-                TextOptions::default().set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(GRAMS)
-                        .set_fieldnorms(scored)
-                        .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-                ),
-            ),
+        let indexed = |tokenizer: &str, norms: bool| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_fieldnorms(norms)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
         };
-        let text = text_field("text", true);
-        let section = text_field("section", true);
-        let title = text_field("title", false);
-        let source = text_field("source", false);
-        let author = text_field("author", false);
+        // Pairs where a query of common characters would read most documents: passages for
+        // the default scope, article titles for every term's title signal.
+        let mut text_field = |name: &str, scored: bool, pairs: bool| TextField {
+            stored: b.add_text_field(name, STORED),
+            grams: b.add_text_field(&format!("{name}_grams"), indexed(GRAMS, scored)),
+            pairs: pairs.then(|| b.add_text_field(&format!("{name}_pairs"), indexed(PAIRS, false))),
+        };
+        let text = text_field("text", true, true);
+        let section = text_field("section", true, false);
+        let title = text_field("title", false, true);
+        let source = text_field("source", false, false);
+        let author = text_field("author", false, false);
         let fields = Fields {
             kind: b.add_text_field("kind", key()),
             article_id: b.add_text_field("article_id", STORED),
             article_key: b.add_u64_field("article_key", NumericOptions::default().set_indexed()),
             path: b.add_text_field("path", key()),
             text,
-            text_pairs: b.add_text_field(
-                "text_pairs",
-                TextOptions::default().set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(PAIRS)
-                        .set_fieldnorms(false)
-                        .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-                ),
-            ),
             word_bounds: b.add_u64_field(column::WORD_BOUNDS, FAST),
             section,
             para: b.add_u64_field("para", STORED),

@@ -290,8 +290,13 @@ impl SegmentView {
 
     /// The key of the article of `doc`.
     pub(crate) fn article_key(&self, doc: DocId) -> Option<u64> {
+        self.own_key(self.article_doc(doc))
+    }
+
+    /// The key of the article whose document is `article_doc`.
+    pub(crate) fn own_key(&self, article_doc: DocId) -> Option<u64> {
         let keys = self.u64_column(&self.own_keys, column::OWN_KEY)?;
-        keys.first(self.article_doc(doc))
+        keys.first(article_doc)
     }
 
     /// The story of the article of `doc`.

@@ -15,7 +15,7 @@ use tantivy::query::{
 };
 use tantivy::schema::IndexRecordOption;
 
-use super::signals::{Grams, Nested, Signals, TermSignals, Word, at_offsets, in_text};
+use super::signals::{Grams, Nested, Signals, TermSignals, Word, at_offsets, in_field};
 use super::synonyms::Synonyms;
 use super::{Node, Scope};
 use crate::analysis::dictionary::QueryDictionary;
@@ -163,12 +163,7 @@ impl Builder<'_> {
 
     /// Documents whose text in `field` contains the needle.
     fn field_contains(&self, needle: &Needle, field: &TextField) -> Result<Box<dyn Query>> {
-        let grams = if field.grams == self.fields.text.grams {
-            in_text(needle, self.fields, 0)
-        } else {
-            at_offsets(needle, field.grams, 0)
-        };
-        let mut grams: Vec<(usize, Term)> = grams
+        let mut grams: Vec<(usize, Term)> = in_field(needle, field, 0)
             .into_iter()
             .map(|(offset, term)| (offset as usize, term))
             .collect();
@@ -325,7 +320,7 @@ impl Builder<'_> {
                     .filter_map(|word| Some((word, Needle::new(word)?)))
                     .filter(|(_, needle)| !needle.is_single_han())
                     .map(|(word, needle)| Word {
-                        grams: in_text(&needle, f, 0),
+                        grams: in_field(&needle, &f.text, 0),
                         len: needle.char_len() as u32,
                         short_han: word.chars().all(is_han)
                             && (2..=3).contains(&word.chars().count()),
@@ -344,7 +339,7 @@ impl Builder<'_> {
             nested: self.nested(forms),
             text_forms: forms
                 .iter()
-                .map(|form| in_text(&form.whole, f, 0))
+                .map(|form| in_field(&form.whole, &f.text, 0))
                 .collect(),
             typed_chars: at_offsets(&typed.whole, f.text.grams, 0),
             section: in_section,
@@ -367,7 +362,7 @@ impl Builder<'_> {
             .filter_map(|form| {
                 let byte = form.text.find(&typed.text)?;
                 let shift = form.text[..byte].chars().count();
-                Some(in_text(&form.whole, self.fields, shift))
+                Some(in_field(&form.whole, &self.fields.text, shift))
             })
             .collect();
         (!longer.is_empty()).then_some(Nested { longer })

@@ -8,7 +8,7 @@ use tantivy::schema::Field;
 
 use crate::analysis::grams::Needle;
 use crate::analysis::pairs::cover;
-use crate::index::schema::{ArticleKeys, Fields};
+use crate::index::schema::{ArticleKeys, TextField};
 
 /// Two terms stand near each other when they start at most this many characters apart: within
 /// one clause or two of a news sentence.
@@ -69,16 +69,17 @@ pub(super) fn at_offsets(needle: &Needle, field: Field, shift: usize) -> Grams {
         .collect()
 }
 
-/// A needle in the passage text, at offsets from `shift` characters into it: by the pairs of
-/// its characters where they are all common ([`crate::analysis::pairs`]), else by its grams.
-pub(crate) fn in_text(needle: &Needle, fields: &Fields, shift: usize) -> Grams {
-    let Some(pairs) = cover(needle) else {
-        return at_offsets(needle, fields.text.grams, shift);
+/// A needle in a text field, at offsets from `shift` characters into it: by the pairs of its
+/// characters where the field has pairs and they are all common ([`crate::analysis::pairs`]),
+/// else by its grams.
+pub(crate) fn in_field(needle: &Needle, field: &TextField, shift: usize) -> Grams {
+    let (Some(field_pairs), Some(pairs)) = (field.pairs, cover(needle)) else {
+        return at_offsets(needle, field.grams, shift);
     };
     let at = |offset: usize| offset as i64 - shift as i64;
     pairs
         .iter()
-        .map(|(offset, pair)| (at(*offset), Term::from_field_text(fields.text_pairs, pair)))
+        .map(|(offset, pair)| (at(*offset), Term::from_field_text(field_pairs, pair)))
         .collect()
 }
 

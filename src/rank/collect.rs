@@ -156,6 +156,8 @@ struct SegmentFeatures<'a> {
     /// The last article met and how many terms its title holds: the passages of an article
     /// follow each other, so its title is looked up once.
     title_of: Option<(u64, usize)>,
+    /// The document and key of the last article met, for the same reason.
+    key_of: Option<(DocId, u64)>,
 }
 
 impl<'a> SegmentFeatures<'a> {
@@ -178,6 +180,7 @@ impl<'a> SegmentFeatures<'a> {
             terms,
             bounds: Vec::new(),
             title_of: None,
+            key_of: None,
         })
     }
 
@@ -212,9 +215,22 @@ impl<'a> SegmentFeatures<'a> {
         count as f32 / pairs.len() as f32
     }
 
+    /// The key of the article of `doc`.
+    fn article_key(&mut self, doc: DocId) -> u64 {
+        let article_doc = self.segment.article_doc(doc);
+        match self.key_of {
+            Some((at, key)) if at == article_doc => key,
+            _ => {
+                let key = self.segment.own_key(article_doc).unwrap_or_default();
+                self.key_of = Some((article_doc, key));
+                key
+            }
+        }
+    }
+
     /// The article of the matching passage `doc` and the passage's features.
     fn of(&mut self, doc: DocId) -> (u64, Features) {
-        let article = self.segment.article_key(doc).unwrap_or_default();
+        let article = self.article_key(doc);
         let title = self.title_terms(article);
         let (chars, list_marks) = self.segment.shape(doc);
         let len = self.segment.text_length(doc);
