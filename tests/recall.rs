@@ -123,3 +123,40 @@ fn every_substring_finds_every_passage_that_contains_it() {
     assert!(single_word >= 100 && multi_word >= 100);
     assert_eq!(literal_first, multi_word);
 }
+
+/// A string of common characters with rarer ones between (found by pairs of the common ones
+/// and the rarer characters, across two fields) matches where it stands whole, and nowhere
+/// else: not where its pairs and characters are all there apart, nor out of order.
+#[test]
+fn pairs_and_characters_together_find_a_string_only_whole() {
+    let corpus = common::jsonl_corpus(&[
+        (
+            "a",
+            "2021-11-03",
+            "全国各级工会出席了会议，中国的协会表示欢迎。",
+        ),
+        ("b", "2021-11-03", "中国工会协会举行会议。"),
+        (
+            "c",
+            "2021-11-03",
+            "协会在中国，工会在各地；全国协会与工会。",
+        ),
+        ("d", "2021-11-03", "中国工协会"),
+    ]);
+    let (_dir, index, _) = common::build(&[corpus.path().to_path_buf()]);
+    let found = |query: &str| -> Vec<String> {
+        let options = gonghui::SearchOptions {
+            limit: 0,
+            ..gonghui::SearchOptions::default()
+        };
+        let results = index.search(query, &options).unwrap();
+        let mut ids: Vec<String> = results.hits.iter().map(|h| h.article.id.clone()).collect();
+        ids.sort();
+        ids
+    };
+    // 中国 and 工会 by their pairs, 协 by itself.
+    assert_eq!(found("\"中国工会协\""), ["b"]);
+    // 全国 as a pair, 各 and 级 as characters, 工会 as a pair.
+    assert_eq!(found("\"全国各级工会\""), ["a"]);
+    assert_eq!(found("\"国工协\""), ["d"]);
+}

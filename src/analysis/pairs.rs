@@ -54,32 +54,57 @@ pub fn for_each_pair(normalized: &str, mut emit: impl FnMut(usize, &str)) {
     }
 }
 
-/// The pairs that find a needle made only of common Han characters, at their offsets: every
-/// other pair from the start, and the last two characters when the length is odd (中国人:
-/// 中国 at 0, 国人 at 1). `None` for any other needle, which its characters find.
-pub fn cover(needle: &Needle) -> Option<Vec<(usize, String)>> {
+/// A gram of a needle's cover: a pair of common characters, or one of the needle's grams.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Covering {
+    Pair(String),
+    Gram(String),
+}
+
+/// The terms that find a needle, at their offsets: each run of two or more adjacent common
+/// characters by its pairs (every other pair from the start of the run, and its last two
+/// characters when its length is odd: 中国人 is 中国 at 0 and 国人 at 1), every other gram
+/// (a rarer character, a word) as itself. 全国总工会 is 全国 at 0, 总 at 2, 工会 at 3.
+pub fn cover(needle: &Needle) -> Vec<(usize, Covering)> {
     let grams = needle.grams();
-    let contiguous = grams
-        .iter()
-        .enumerate()
-        .all(|(i, (offset, _))| *offset == i);
-    let chars: Vec<char> = grams
-        .iter()
-        .filter_map(|(_, gram)| {
-            let mut chars = gram.chars();
-            let c = chars.next()?;
-            (chars.next().is_none() && is_han(c) && is_common(c)).then_some(c)
-        })
-        .collect();
-    if chars.len() < 2 || chars.len() != grams.len() || !contiguous {
-        return None;
+    let common_at = |i: usize| {
+        let (offset, gram) = &grams[i];
+        let mut chars = gram.chars();
+        let c = chars.next().filter(|&c| is_han(c) && is_common(c));
+        c.filter(|_| chars.next().is_none()).map(|c| (*offset, c))
+    };
+    let mut covering = Vec::with_capacity(grams.len());
+    let mut i = 0;
+    while i < grams.len() {
+        // The run of common characters at consecutive offsets from gram i.
+        let mut run: Vec<(usize, char)> = Vec::new();
+        while let Some((offset, c)) = common_at(i + run.len())
+            .filter(|&(offset, _)| run.last().is_none_or(|&(last, _)| offset == last + 1))
+        {
+            run.push((offset, c));
+            if i + run.len() == grams.len() {
+                break;
+            }
+        }
+        if run.len() < 2 {
+            let (offset, gram) = &grams[i];
+            covering.push((*offset, Covering::Gram(gram.clone())));
+            i += 1;
+            continue;
+        }
+        let pair = |at: usize| {
+            (
+                run[at].0,
+                Covering::Pair([run[at].1, run[at + 1].1].iter().collect()),
+            )
+        };
+        covering.extend((0..run.len() - 1).step_by(2).map(pair));
+        if run.len() % 2 == 1 {
+            covering.push(pair(run.len() - 2));
+        }
+        i += run.len();
     }
-    let pair = |at: usize| (at, chars[at..at + 2].iter().collect::<String>());
-    let mut pairs: Vec<(usize, String)> = (0..chars.len() - 1).step_by(2).map(pair).collect();
-    if chars.len() % 2 == 1 {
-        pairs.push(pair(chars.len() - 2));
-    }
-    Some(pairs)
+    covering
 }
 
 #[cfg(test)]
@@ -112,16 +137,24 @@ mod tests {
     }
 
     #[test]
-    fn a_needle_of_common_characters_is_covered_by_pairs() {
-        let cover_of = |s: &str| cover(&Needle::new(s).unwrap());
-        let owned =
-            |v: &[(usize, &str)]| Some(v.iter().map(|(p, s)| (*p, s.to_string())).collect());
-        assert_eq!(cover_of("中国"), owned(&[(0, "中国")]));
-        assert_eq!(cover_of("全国工会"), owned(&[(0, "全国"), (2, "工会")]));
-        assert_eq!(cover_of("中国人"), owned(&[(0, "中国"), (1, "国人")]));
-        // One character, an uncommon one, a word or a gap: the characters find it.
-        for other in ["中", "劳模", "全国总工会", "中国a", "中 国"] {
-            assert_eq!(cover_of(other), None, "{other}");
-        }
+    fn runs_of_common_characters_are_covered_by_pairs() {
+        let cover_of = |s: &str| {
+            let covering = cover(&Needle::new(s).unwrap());
+            let shown = covering.iter().map(|(offset, gram)| match gram {
+                Covering::Pair(pair) => format!("{pair}@{offset}"),
+                Covering::Gram(gram) => format!("{gram}.{offset}"),
+            });
+            shown.collect::<Vec<_>>().join(" ")
+        };
+        assert_eq!(cover_of("中国"), "中国@0");
+        assert_eq!(cover_of("全国工会"), "全国@0 工会@2");
+        assert_eq!(cover_of("中国人"), "中国@0 国人@1");
+        assert_eq!(cover_of("全国总工会"), "全国@0 总.2 工会@3");
+        assert_eq!(cover_of("中华全国总工会"), "中.0 华.1 全国@2 总.4 工会@5");
+        // One common character, uncommon ones, a word, a gap: the grams themselves.
+        assert_eq!(cover_of("中"), "中.0");
+        assert_eq!(cover_of("劳模"), "劳.0 模.1");
+        assert_eq!(cover_of("中国5g"), "中国@0 5g.2");
+        assert_eq!(cover_of("中 国"), "中.0 国.2");
     }
 }

@@ -15,6 +15,7 @@ use tantivy::query::{
 };
 use tantivy::schema::IndexRecordOption;
 
+use super::phrase::CrossFieldPhrase;
 use super::signals::{Grams, Nested, Signals, TermSignals, Word, at_offsets, in_field};
 use super::synonyms::Synonyms;
 use super::{Node, Scope};
@@ -163,15 +164,19 @@ impl Builder<'_> {
 
     /// Documents whose text in `field` contains the needle.
     fn field_contains(&self, needle: &Needle, field: &TextField) -> Result<Box<dyn Query>> {
-        let mut grams: Vec<(usize, Term)> = in_field(needle, field, 0)
-            .into_iter()
-            .map(|(offset, term)| (offset as usize, term))
-            .collect();
+        let mut grams = in_field(needle, field, 0);
         if grams.len() == 1 {
             let (_, term) = grams.pop().expect("one gram");
             return Ok(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
         }
-        Ok(Box::new(PhraseQuery::new_with_offset(grams)))
+        let one_field = grams.iter().all(|(_, t)| t.field() == grams[0].1.field());
+        if !one_field {
+            return Ok(Box::new(CrossFieldPhrase::new(grams)));
+        }
+        let at_offsets = grams
+            .into_iter()
+            .map(|(offset, term)| (offset as usize, term));
+        Ok(Box::new(PhraseQuery::new_with_offset(at_offsets.collect())))
     }
 
     /// Documents whose text in `scope` contains every needle (passages for the default scope,

@@ -12,6 +12,7 @@
 //! passages where the whole term occurs as written rank first.
 
 pub(crate) mod build;
+pub(crate) mod phrase;
 pub(crate) mod signals;
 pub(crate) mod synonyms;
 

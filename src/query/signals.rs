@@ -7,7 +7,7 @@ use tantivy::Term;
 use tantivy::schema::Field;
 
 use crate::analysis::grams::Needle;
-use crate::analysis::pairs::cover;
+use crate::analysis::pairs::{Covering, cover};
 use crate::index::schema::{ArticleKeys, TextField};
 
 /// Two terms stand near each other when they start at most this many characters apart: within
@@ -69,17 +69,23 @@ pub(super) fn at_offsets(needle: &Needle, field: Field, shift: usize) -> Grams {
         .collect()
 }
 
-/// A needle in a text field, at offsets from `shift` characters into it: by the pairs of its
-/// characters where the field has pairs and they are all common ([`crate::analysis::pairs`]),
-/// else by its grams.
+/// A needle in a text field, at offsets from `shift` characters into it: where the field has
+/// pairs, its runs of common characters by their pairs ([`crate::analysis::pairs`]), the rest
+/// by its grams.
 pub(crate) fn in_field(needle: &Needle, field: &TextField, shift: usize) -> Grams {
-    let (Some(field_pairs), Some(pairs)) = (field.pairs, cover(needle)) else {
+    let Some(field_pairs) = field.pairs else {
         return at_offsets(needle, field.grams, shift);
     };
     let at = |offset: usize| offset as i64 - shift as i64;
-    pairs
-        .iter()
-        .map(|(offset, pair)| (at(*offset), Term::from_field_text(field_pairs, pair)))
+    cover(needle)
+        .into_iter()
+        .map(|(offset, covering)| {
+            let term = match covering {
+                Covering::Pair(pair) => Term::from_field_text(field_pairs, &pair),
+                Covering::Gram(gram) => Term::from_field_text(field.grams, &gram),
+            };
+            (at(offset), term)
+        })
         .collect()
 }
 

@@ -3,12 +3,13 @@
 //! Positions are read only at the documents asked about, into buffers kept from one document
 //! to the next.
 
-use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::postings::SegmentPostings;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, SegmentReader, Term};
 
 use crate::analysis::words::is_word_at;
 use crate::error::Result;
+use crate::query::phrase::phrase_starts;
 use crate::query::signals::{Grams, NEAR_CHARS, Nested, TermSignals};
 
 /// A string's grams at their offsets in one segment, with their positions, to find where the
@@ -55,25 +56,7 @@ impl GramPostings {
                 return &self.starts;
             }
         }
-        let Some(((first_offset, first), others)) = self.grams.split_first_mut() else {
-            return &self.starts;
-        };
-        self.positions.clear();
-        first.positions(&mut self.positions);
-        let starts = self.positions.iter().map(|&p| i64::from(p) - *first_offset);
-        self.starts.extend(starts.filter(|&start| keep(start)));
-        for (offset, postings) in others {
-            if self.starts.is_empty() {
-                break;
-            }
-            self.positions.clear();
-            postings.positions(&mut self.positions);
-            let positions = &self.positions;
-            self.starts.retain(|start| {
-                u32::try_from(start + *offset).is_ok_and(|p| positions.binary_search(&p).is_ok())
-            });
-        }
-        &self.starts
+        phrase_starts(&mut self.grams, &mut self.positions, &mut self.starts, keep)
     }
 
     /// Where in `doc` the string starts, in order (read once per document).
