@@ -2,7 +2,7 @@
 """Fits the weights of gonghui's ranking (src/rank/mod.rs, `WEIGHTS`) to the judged queries,
 and measures them by cross-validation across queries.
 
-    benches/relevance/fit.py DUMP.jsonl [DUMP.jsonl ...] [--folds 4] [--qrels QRELS.tsv]
+    benches/relevance/fit.py DUMP.jsonl [DUMP.jsonl ...] [--folds 4] [--qrels QRELS.tsv] [--repeats N]
 
 A DUMP is `gonghui search --queries QUERIES --json --explain -n 0 --no-collapse` over the
 judged queries (README, "Ranking"): every match with the parts of its score. Below the tiers (as typed, synonym: fixed, so that a term
@@ -25,6 +25,7 @@ import argparse
 import json
 import math
 import os
+import random
 import sys
 
 import numpy as np
@@ -199,12 +200,30 @@ def fit_across(dumps, queries_of, start):
     return best
 
 
+def cross_validate(dumps, qids, folds, start, show):
+    """Per query, its figures under the weights fitted on the other folds (every `folds`-th
+    query of `qids` in one fold)."""
+    held = {}
+    for n in range(folds):
+        fold = set(qids[n::folds])
+        name, weights, score = fit_across(dumps, set(qids) - fold, start)
+        test = [q for q in dumps[name] if q.qid in fold]
+        result = evaluate(test, weights)
+        held.update({q.qid: (q.query, r) for q, r in zip(test, result)})
+        if show:
+            print(f"fold {n + 1}: {os.path.basename(name)} train {score:.4f} held-out "
+                  f"nDCG@10 {mean(result):.4f} MRR {mean(result, 1):.4f}  {weights}")
+    return held
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dumps", nargs="+")
     ap.add_argument("--folds", type=int, default=4)
     ap.add_argument("--qrels", help="grades (default: the judged set's plus qrels-extra.tsv)")
     ap.add_argument("--without", default="", help="parts kept at 0, comma-separated")
+    ap.add_argument("--repeats", type=int, default=0,
+                    help="also cross-validate on this many random partitions (seeds 1..N)")
     args = ap.parse_args()
     FIXED.update(p for p in args.without.split(",") if p)
     queries = evallib.load_queries()
@@ -236,16 +255,7 @@ def main():
                 sys.exit(f"{path}: {q.query}: the formula differs from the engine's by {worst}: "
                          "was the dump made with the committed weights?")
     qids = [q[0] for q in queries]
-    folds = [set(qids[i::args.folds]) for i in range(args.folds)]
-    held = {}
-    for n, fold in enumerate(folds):
-        train = set(qids) - fold
-        name, weights, score = fit_across(dumps, train, start)
-        test = [q for q in dumps[name] if q.qid in fold]
-        result = evaluate(test, weights)
-        held.update({q.qid: (q.query, r) for q, r in zip(test, result)})
-        print(f"fold {n + 1}: {os.path.basename(name)} train {score:.4f} held-out "
-              f"nDCG@10 {mean(result):.4f} MRR {mean(result, 1):.4f}  {weights}")
+    held = cross_validate(dumps, qids, args.folds, start, show=True)
     rows = [held[q][1] for q in qids]
     old = [held[q][1] for q in qids if int(q[1:]) <= 32]
     new = [held[q][1] for q in qids if int(q[1:]) > 32]
@@ -254,6 +264,20 @@ def main():
     for q in qids:
         query, (ndcg, mrr, judged10) = held[q]
         print(f"  {q}\t{ndcg:.3f}\t{mrr:.3f}\t{judged10:.1f}\t{query}")
+    if args.repeats:
+        # Interleaved folds put queries of one kind together (every fourth query: four of the
+        # one- and two-character traps in one fold); random partitions tell how much the
+        # held-out mean owes to the partition.
+        means = []
+        for seed in range(1, args.repeats + 1):
+            order = list(qids)
+            random.Random(seed).shuffle(order)
+            again = cross_validate(dumps, order, args.folds, start, show=False)
+            means.append((mean([again[q][1] for q in qids]), mean([again[q][1] for q in qids], 1)))
+        ndcgs = sorted(m[0] for m in means)
+        print(f"held-out mean over {args.repeats} random partitions: nDCG@10 "
+              f"{sum(ndcgs) / len(ndcgs):.4f} ({ndcgs[0]:.4f}-{ndcgs[-1]:.4f}) MRR "
+              f"{sum(m[1] for m in means) / len(means):.4f}")
     name, weights, score = fit_across(dumps, set(qids), start)
     print(f"fitted on all {len(qids)} queries: {os.path.basename(name)} nDCG@10 {score:.4f}")
     print("const WEIGHTS: Weights = Weights {")
