@@ -238,7 +238,7 @@ impl Hits {
     }
 
     /// The next batch of hits: entries in order past the offset.
-    fn next_batch(&mut self) -> Vec<Entry> {
+    fn next_batch(&mut self) -> Result<Vec<Entry>> {
         let size = self.left.map_or(self.batch, |left| left.min(self.batch));
         // Some entries may be skipped, collapsed or wait for their article: take more.
         self.chunk = self
@@ -248,7 +248,7 @@ impl Hits {
             .saturating_add(10);
         let mut batch = Vec::with_capacity(size);
         while batch.len() < size {
-            let Some(entry) = self.next_entry() else {
+            let Some(entry) = self.next_entry()? else {
                 break;
             };
             if self.skip > 0 {
@@ -260,15 +260,15 @@ impl Hits {
         if let Some(left) = &mut self.left {
             *left -= batch.len();
         }
-        batch
+        Ok(batch)
     }
 
     /// The next entry in the order of the hits: each story's first article, each article's
     /// passages after its best.
-    fn next_entry(&mut self) -> Option<Entry> {
+    fn next_entry(&mut self) -> Result<Option<Entry>> {
         while self.queue.is_empty() {
             let end = self.order.is_empty();
-            let taken = self.order.take(self.chunk);
+            let taken = self.order.take(self.chunk)?;
             self.chunk = self.chunk.saturating_mul(2);
             let reprints = &mut self.reprints;
             let kept = taken
@@ -285,7 +285,7 @@ impl Hits {
                 break;
             }
         }
-        self.queue.pop_front()
+        Ok(self.queue.pop_front())
     }
 
     /// A stored document: through tantivy's reader for the first hits, in bulk after them.
@@ -301,7 +301,7 @@ impl Hits {
     fn read_batch(&mut self) -> Result<()> {
         let first = self.first_rank + self.returned + self.ready.len();
         let first_batch = self.batch == FIRST_BATCH;
-        let mut batch: Vec<(usize, Entry)> = self.next_batch().into_iter().enumerate().collect();
+        let mut batch: Vec<(usize, Entry)> = self.next_batch()?.into_iter().enumerate().collect();
         self.batch = (self.batch * 4).min(MAX_BATCH);
         batch.sort_unstable_by_key(|(_, entry)| entry.address);
         if !first_batch {

@@ -7,12 +7,14 @@
 //! more than one sort.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use tantivy::{DateTime, DocAddress};
 
+use crate::error::Result;
 use crate::index::schema::PerArticle as PerArticleMap;
 use crate::index::view::IndexView;
-use crate::rank::{self, Explanation, Features, Ranked};
+use crate::rank::{self, Explanation, Features, Ranked, Ranking};
 
 /// Order of the hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,8 +40,10 @@ pub(crate) struct Entry {
     pub(crate) article: u64,
     /// Matching passages of the article, this one included.
     pub(crate) article_matches: u32,
-    /// Index of the match's features, when the score is to be explained.
+    /// Index of the match's features, when the score is to be explained or refined.
     features: u32,
+    /// Whether `score` is the score, or the highest it can be until refined.
+    exact: bool,
 }
 
 /// Every match; those not handed out yet first.
@@ -47,9 +51,14 @@ pub(crate) struct Order {
     /// Entries `..rest` have not been handed out; the others have, best last.
     entries: Vec<Entry>,
     rest: usize,
-    /// The features of every match, when the scores are to be explained; else empty.
+    /// The features of every match, when the scores are to be explained or refined; else
+    /// empty.
     features: Vec<Features>,
     best_bm25: f32,
+    /// What reads the parts left for later of the matches not `exact`.
+    refiner: Option<(IndexView, Arc<Ranking>)>,
+    /// Whether the scores are to be explained.
+    explain: bool,
 }
 
 /// The order of hits: the key, then the best score, then index order.
@@ -62,13 +71,19 @@ fn before(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 
 impl Order {
     /// Puts scored matches, which come in index order, in `sort` order, keeping their
-    /// features when their scores are to be explained.
-    pub(crate) fn new(view: &IndexView, ranked: &Ranked, sort: Sort, explain: bool) -> Order {
+    /// features when their scores are to be explained or refined.
+    pub(crate) fn new(
+        view: &IndexView,
+        ranking: &Arc<Ranking>,
+        sort: Sort,
+        explain: bool,
+    ) -> Order {
         let Ranked {
             candidates,
             best_bm25,
-        } = ranked;
-        let features = match explain {
+        } = &ranking.ranked;
+        let later = candidates.iter().any(|c| !c.exact);
+        let features = match explain || later {
             true => candidates.iter().map(|c| c.features).collect(),
             false => Vec::new(),
         };
@@ -82,6 +97,7 @@ impl Order {
                 article: c.article,
                 article_matches: c.features.article_matches,
                 features: i as u32,
+                exact: c.exact,
             })
             .collect();
         Order {
@@ -89,6 +105,8 @@ impl Order {
             entries,
             features,
             best_bm25: *best_bm25,
+            refiner: later.then(|| (view.clone(), Arc::clone(ranking))),
+            explain,
         }
     }
 
@@ -102,21 +120,71 @@ impl Order {
     }
 
     /// The next `n` entries (fewer at the end), in order.
-    pub(crate) fn take(&mut self, n: usize) -> Vec<Entry> {
-        let at = self.rest - n.min(self.rest);
+    pub(crate) fn take(&mut self, n: usize) -> Result<Vec<Entry>> {
+        let n = n.min(self.rest);
+        // Scores not refined are the most they can be. The best of the rest (a few more than
+        // asked) are refined; when `n` of them still rank before the worst of them as it
+        // was, no other entry can pass those `n`.
+        let refined = n.saturating_mul(4).saturating_add(32).min(self.rest);
+        while self.select(refined) {
+            let at = self.rest - refined;
+            let bound = self.entries[at];
+            self.refine(at)?;
+            let tail = &self.entries[at..self.rest];
+            if tail.iter().filter(|e| before(e, &bound).is_le()).count() >= n {
+                break;
+            }
+        }
+        let tail = &mut self.entries[self.rest - refined..self.rest];
+        let at = tail.len() - n;
+        if at > 0 {
+            tail.select_nth_unstable_by(at, |a, b| before(b, a));
+        }
+        let next = &mut tail[at..];
+        next.sort_unstable_by(before);
+        let next = next.to_vec();
+        self.rest -= n;
+        Ok(next)
+    }
+
+    /// Moves the best `n` entries of the rest to its end (in linear time); whether one of
+    /// them is not exact.
+    fn select(&mut self, n: usize) -> bool {
+        let at = self.rest - n;
         let rest = &mut self.entries[..self.rest];
         if at > 0 {
-            // The best `n` to the end, in linear time.
             rest.select_nth_unstable_by(at, |a, b| before(b, a));
         }
-        let next = &mut rest[at..];
-        next.sort_unstable_by(before);
-        self.rest = at;
-        next.to_vec()
+        rest[at..].iter().any(|e| !e.exact)
+    }
+
+    /// Reads the parts left for later of the entries from `at` to the end of the rest, and
+    /// scores them.
+    fn refine(&mut self, at: usize) -> Result<()> {
+        let Some((view, ranking)) = &self.refiner else {
+            return Ok(());
+        };
+        let later: Vec<usize> = (at..self.rest)
+            .filter(|&i| !self.entries[i].exact)
+            .collect();
+        let addresses: Vec<DocAddress> = later.iter().map(|&i| self.entries[i].address).collect();
+        let parts = rank::refine(view, &ranking.compiled.signals, &addresses)?;
+        for (i, (whole_words, near)) in later.into_iter().zip(parts) {
+            let entry = &mut self.entries[i];
+            let features = &mut self.features[entry.features as usize];
+            features.whole_words = whole_words;
+            features.near = near;
+            entry.score = rank::explain(features, self.best_bm25).total();
+            entry.exact = true;
+        }
+        Ok(())
     }
 
     /// The parts of an entry's score, when they were asked for.
     pub(crate) fn explain(&self, entry: &Entry) -> Option<Explanation> {
+        if !self.explain {
+            return None;
+        }
         let features = self.features.get(entry.features as usize)?;
         Some(rank::explain(features, self.best_bm25))
     }

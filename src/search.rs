@@ -143,7 +143,7 @@ pub(crate) fn hits(
         None => Arc::new(rank()?),
     };
     let total = ranking.ranked.candidates.len();
-    let order = Order::new(&view, &ranking.ranked, options.sort, options.explain);
+    let order = Order::new(&view, &ranking, options.sort, options.explain);
     let page = Page {
         offset: options.offset,
         limit: options.limit,

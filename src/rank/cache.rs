@@ -192,6 +192,7 @@ mod tests {
             article: 1,
             features: Features::default(),
             score: 1.0,
+            exact: true,
         };
         let ranked = Ranked {
             candidates: (0..matches).map(candidate).collect(),

@@ -10,7 +10,7 @@ use crate::dates::Days;
 use crate::error::Result;
 use crate::index::schema::KIND_PASSAGE;
 use crate::index::view::{IndexView, SegmentView};
-use crate::query::signals::Signals;
+use crate::query::signals::{Signals, TermSignals};
 
 /// tantivy's estimate of the cost of a query (postings to walk, ten per phrase position to
 /// check) from which segments are scored in parallel: 工会 is about 400,000 and takes 3 ms
@@ -73,10 +73,18 @@ pub(crate) fn collect(
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let segments = segments.iter().zip(scorers).enumerate();
     let rarity = &rarity;
+    let later_positions = positions_can_wait(signals);
     let per_segment = |(ord, (segment, scorer))| {
         let mut found = Vec::new();
         let features = SegmentFeatures::open(segment, signals, rarity)?;
-        collect_segment(ord as u32, segment, scorer, features, days, &mut found).map(|()| found)
+        let segment_matches = Matches {
+            ord,
+            segment,
+            features,
+            days,
+            later_positions,
+        };
+        segment_matches.collect(scorer, &mut found).map(|()| found)
     };
     // A costly query is scored a segment per thread (a phrase of common characters reads many
     // positions); starting threads would cost a cheap one more than it saves.
@@ -111,6 +119,7 @@ pub(crate) fn unscored(view: &IndexView, query: &dyn Query, days: Days) -> Resul
                 article: segment.article_key(doc).unwrap_or_default(),
                 features: Features::default(),
                 score: 0.0,
+                exact: true,
             });
         }
     })?;
@@ -120,28 +129,38 @@ pub(crate) fn unscored(view: &IndexView, query: &dyn Query, days: Days) -> Resul
     })
 }
 
-fn collect_segment(
-    ord: u32,
-    segment: &SegmentView,
-    mut scorer: Box<dyn Scorer>,
-    mut features: SegmentFeatures,
+/// The matches of one segment and how their features are read.
+struct Matches<'a> {
+    ord: usize,
+    segment: &'a SegmentView,
+    features: SegmentFeatures<'a>,
     days: Days,
-    candidates: &mut Vec<Candidate>,
-) -> Result<()> {
-    let mut doc = scorer.doc();
-    while doc != TERMINATED {
-        if segment.is_alive(doc) && (days.is_all() || days.contain(segment.date(doc))) {
-            let (article, features) = features.of(doc);
-            candidates.push(Candidate {
-                address: DocAddress::new(ord, doc),
-                article,
-                features,
-                score: 0.0,
-            });
+    later_positions: bool,
+}
+
+impl Matches<'_> {
+    fn collect(
+        mut self,
+        mut scorer: Box<dyn Scorer>,
+        candidates: &mut Vec<Candidate>,
+    ) -> Result<()> {
+        let (segment, days) = (self.segment, self.days);
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if segment.is_alive(doc) && (days.is_all() || days.contain(segment.date(doc))) {
+                let (article, features) = self.features.of(doc, self.later_positions);
+                candidates.push(Candidate {
+                    address: DocAddress::new(self.ord as u32, doc),
+                    article,
+                    features,
+                    score: 0.0,
+                    exact: !self.later_positions,
+                });
+            }
+            doc = scorer.advance();
         }
-        doc = scorer.advance();
+        Ok(())
     }
-    Ok(())
 }
 
 /// What the features of one segment's matches are read from.
@@ -228,17 +247,15 @@ impl<'a> SegmentFeatures<'a> {
         }
     }
 
-    /// The article of the matching passage `doc` and the passage's features.
-    fn of(&mut self, doc: DocId) -> (u64, Features) {
+    /// The article of the matching passage `doc` and the passage's features; with
+    /// `later_positions`, the parts read from positions (whole words, near) are their highest,
+    /// for [`refine`] to read when the passage may reach the page.
+    fn of(&mut self, doc: DocId, later_positions: bool) -> (u64, Features) {
         let article = self.article_key(doc);
         let title = self.title_terms(article);
         let (chars, list_marks) = self.segment.shape(doc);
         let len = self.segment.text_length(doc);
-        if self.asks_words {
-            self.segment.word_bounds(doc, &mut self.bounds);
-        }
         let (mut typed, mut other_form, mut in_section) = (0, 0, 0);
-        let (mut words, mut with_words) = (0.0, 0);
         let mut terms_bm25 = 0.0;
         let average_len = self.rarity.average_len;
         for (term, &idf) in self.terms.iter_mut().zip(&self.rarity.terms) {
@@ -250,10 +267,6 @@ impl<'a> SegmentFeatures<'a> {
                 other_form += 1;
             }
             in_section += usize::from(term.in_section(doc));
-            if let Some(share) = term.whole_words(doc, &self.bounds) {
-                words += share;
-                with_words += 1;
-            }
             terms_bm25 += bm25(idf, term.occurrences(doc), len, average_len);
         }
         let term_count = self.terms.len();
@@ -264,22 +277,82 @@ impl<'a> SegmentFeatures<'a> {
                 count as f32 / term_count as f32
             }
         };
+        let (whole_words, near) = match later_positions {
+            true => (1.0, 1.0),
+            false => self.position_parts(doc),
+        };
         let features = Features {
             bm25: terms_bm25,
             as_typed: if term_count == 0 { 1.0 } else { share(typed) },
-            whole_words: if with_words == 0 {
-                1.0
-            } else {
-                words / with_words as f32
-            },
+            whole_words,
             synonym: share(other_form),
             title: share(title),
             section: share(in_section),
-            near: self.near_share(doc),
+            near,
             article_matches: 0,
             chars,
             list_marks,
         };
         (article, features)
     }
+
+    /// The parts of `doc` read from positions and word bounds: the share of the terms' words
+    /// that are words of the passage, and of the pairs of terms that stand near each other.
+    fn position_parts(&mut self, doc: DocId) -> (f32, f32) {
+        if self.asks_words {
+            self.segment.word_bounds(doc, &mut self.bounds);
+        }
+        let (mut words, mut with_words) = (0.0, 0);
+        for term in &mut self.terms {
+            if let Some(share) = term.whole_words(doc, &self.bounds) {
+                words += share;
+                with_words += 1;
+            }
+        }
+        let whole_words = if with_words == 0 {
+            1.0
+        } else {
+            words / with_words as f32
+        };
+        (whole_words, self.near_share(doc))
+    }
+}
+
+/// Whether the parts read from positions can wait until a passage may reach the page: when
+/// everything else is read without positions (each term one index term as typed, without
+/// synonyms: found as typed wherever it matches, as often as its term frequency) and some
+/// part needs them.
+fn positions_can_wait(signals: &Signals) -> bool {
+    let one_term = |t: &TermSignals| {
+        !t.literal
+            && t.nested.is_none()
+            && matches!(t.text_forms.as_slice(), [form] if form.len() == 1)
+    };
+    let needs_positions = !signals.near.is_empty()
+        || signals
+            .terms
+            .iter()
+            .any(|t| t.words.iter().any(|w| !w.is_empty()));
+    needs_positions && signals.terms.iter().all(one_term)
+}
+
+/// The parts read from positions (whole words, near) of the passages at `addresses`, whose
+/// features `collect` left at their highest; in the order of `addresses`.
+pub(crate) fn refine(
+    view: &IndexView,
+    signals: &Signals,
+    addresses: &[DocAddress],
+) -> Result<Vec<(f32, f32)>> {
+    let rarity = Rarity::of(view, signals)?;
+    let mut order: Vec<usize> = (0..addresses.len()).collect();
+    order.sort_unstable_by_key(|&i| addresses[i]);
+    let mut parts = vec![(0.0, 0.0); addresses.len()];
+    for run in order.chunk_by(|&a, &b| addresses[a].segment_ord == addresses[b].segment_ord) {
+        let segment = &view.segments()[addresses[run[0]].segment_ord as usize];
+        let mut features = SegmentFeatures::open(segment, signals, &rarity)?;
+        for &i in run {
+            parts[i] = features.position_parts(addresses[i].doc_id);
+        }
+    }
+    Ok(parts)
 }

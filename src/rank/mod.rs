@@ -36,7 +36,7 @@ mod collect;
 mod positions;
 
 pub(crate) use cache::{RankedCache, Ranking, RankingKey};
-pub(crate) use collect::{collect, unscored};
+pub(crate) use collect::{collect, refine, unscored};
 
 use serde::Serialize;
 use tantivy::DocAddress;
@@ -76,6 +76,10 @@ const WEIGHTS: Weights = Weights {
     short: -8.0,
 };
 
+// A passage whose positions are not read yet is scored with whole words and near at their
+// highest (see `refine`), which is the most it can score only while their weights add.
+const _: () = assert!(WEIGHTS.whole_words >= 0.0 && WEIGHTS.near >= 0.0);
+
 /// More matching passages than this say nothing more about the article.
 const ARTICLE_CAP: u32 = 10;
 /// Enumeration marks per 100 characters at which the list penalty is whole.
@@ -108,7 +112,10 @@ pub struct Candidate {
     pub address: DocAddress,
     pub article: u64,
     pub features: Features,
+    /// The score, or while not `exact`, the highest it can be (see [`refine`]).
     pub score: f32,
+    /// Whether the features read from positions are read; else they are at their highest.
+    pub exact: bool,
 }
 
 /// One part of a score: the value it was computed from and the points it gives.

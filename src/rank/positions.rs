@@ -3,7 +3,7 @@
 //! Positions are read only at the documents asked about, into buffers kept from one document
 //! to the next.
 
-use tantivy::postings::SegmentPostings;
+use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, SegmentReader, Term};
 
@@ -66,6 +66,25 @@ impl GramPostings {
             self.at = Some(doc);
         }
         &self.starts
+    }
+}
+
+impl GramPostings {
+    /// How often a string of one term is in `doc`: its term frequency, no position read.
+    fn term_frequency(&mut self, doc: DocId) -> u32 {
+        match self.grams.as_mut_slice() {
+            [(_, postings)] => {
+                if postings.doc() < doc {
+                    postings.seek(doc);
+                }
+                if postings.doc() == doc {
+                    postings.term_freq()
+                } else {
+                    0
+                }
+            }
+            _ => u32::try_from(self.starts(doc).len()).unwrap_or(u32::MAX),
+        }
     }
 }
 
@@ -178,10 +197,14 @@ impl TermPresence {
         starts_of(&mut self.text[0], doc)
     }
 
-    /// How often the term is in the text of `doc`, as typed or as one of its synonyms.
+    /// How often the term is in the text of `doc`, as typed or as one of its synonyms (a form
+    /// of one term by its term frequency, without reading positions).
     pub(super) fn occurrences(&mut self, doc: DocId) -> u32 {
-        let counts = self.text.iter_mut().map(|form| starts_of(form, doc).len());
-        u32::try_from(counts.sum::<usize>()).unwrap_or(u32::MAX)
+        let counts = self.text.iter_mut().map(|form| match form {
+            Some(grams) => grams.term_frequency(doc),
+            None => 0,
+        });
+        counts.fold(0, u32::saturating_add)
     }
 
     /// Whether the term is in `doc` as typed (in the text or the heading), not only inside a
