@@ -166,6 +166,19 @@ impl IndexView {
         Ok(found)
     }
 
+    /// Adds the documents that `articles` finds to `docs`.
+    pub(crate) fn add_docs(&self, articles: &dyn Query, docs: &mut DocSets) -> Result<()> {
+        docs.0.resize_with(self.segments.len(), Vec::new);
+        self.for_each_match(articles, |segment, doc| {
+            let bits = &mut docs.0[segment.ord as usize];
+            let word = doc as usize / 64;
+            if bits.len() <= word {
+                bits.resize(word + 1, 0);
+            }
+            bits[word] |= 1 << (doc % 64);
+        })
+    }
+
     /// The keys of the articles that `articles` finds.
     pub(crate) fn article_keys(&self, articles: &dyn Query) -> Result<ArticleKeys> {
         let mut keys = ArticleKeys::default();
@@ -173,6 +186,20 @@ impl IndexView {
             keys.extend(segment.article_key(doc));
         })?;
         Ok(keys)
+    }
+}
+
+/// Documents of a view, a bit per document of each segment: a look-up that stays in the
+/// cache, where a set of article keys is a random probe.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DocSets(Vec<Vec<u64>>);
+
+impl DocSets {
+    /// Whether `doc` of the segment `ord` is in.
+    pub(crate) fn contains(&self, ord: u32, doc: DocId) -> bool {
+        let bits = self.0.get(ord as usize).map_or(&[][..], Vec::as_slice);
+        bits.get(doc as usize / 64)
+            .is_some_and(|word| word & (1 << (doc % 64)) != 0)
     }
 }
 
@@ -237,6 +264,11 @@ impl SegmentView {
         name: &str,
     ) -> Option<&'c Column<u64>> {
         cell.get_or_init(|| opened(self.fast(), name)).as_ref()
+    }
+
+    /// The segment's number in the view.
+    pub(crate) fn ord(&self) -> u32 {
+        self.ord
     }
 
     /// The address of a document of the segment.

@@ -23,8 +23,8 @@ use crate::analysis::dictionary::QueryDictionary;
 use crate::analysis::grams::{Needle, is_han};
 use crate::analysis::{normalize, query_pieces, query_words};
 use crate::error::{Error, Result};
-use crate::index::schema::{ArticleKeys, Fields, KIND_PASSAGE, TextField};
-use crate::index::view::IndexView;
+use crate::index::schema::{Fields, KIND_PASSAGE, TextField};
+use crate::index::view::{DocSets, IndexView};
 
 /// Weight of a match in the section heading, relative to one in the passage text.
 const SECTION_WEIGHT: f32 = 0.3;
@@ -333,12 +333,10 @@ impl Builder<'_> {
                     .collect()
             })
             .collect();
-        let mut title_articles = ArticleKeys::default();
+        let mut title_articles = DocSets::default();
         for form in forms {
-            title_articles.extend(
-                self.view
-                    .article_keys(self.contains_all(&[&form.whole], Scope::Title)?.as_ref())?,
-            );
+            let titled = self.contains_all(&[&form.whole], Scope::Title)?;
+            self.view.add_docs(titled.as_ref(), &mut title_articles)?;
         }
         Ok(TermSignals {
             nested: self.nested(forms),

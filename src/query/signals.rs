@@ -8,7 +8,8 @@ use tantivy::schema::Field;
 
 use crate::analysis::grams::Needle;
 use crate::analysis::pairs::{Covering, cover};
-use crate::index::schema::{ArticleKeys, TextField};
+use crate::index::schema::TextField;
+use crate::index::view::DocSets;
 
 /// Two terms stand near each other when they start at most this many characters apart: within
 /// one clause or two of a news sentence.
@@ -31,8 +32,8 @@ pub struct TermSignals {
     /// Per form, its dictionary words (two characters or more), to tell where they are jieba
     /// words of the passage, not only strings inside other words.
     pub words: Vec<Vec<Word>>,
-    /// Articles whose title holds the term.
-    pub title_articles: ArticleKeys,
+    /// The documents of the articles whose title holds the term.
+    pub title_articles: DocSets,
     /// When the form typed is part of longer forms of its group.
     pub nested: Option<Nested>,
 }

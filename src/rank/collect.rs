@@ -172,9 +172,9 @@ struct SegmentFeatures<'a> {
     /// Whether some term has words to find whole, and the word bounds of the passage.
     asks_words: bool,
     bounds: Vec<u64>,
-    /// The last article met and how many terms its title holds: the passages of an article
-    /// follow each other, so its title is looked up once.
-    title_of: Option<(u64, usize)>,
+    /// The document of the last article met and how many terms its title holds: the
+    /// passages of an article follow each other, so its title is looked up once.
+    title_of: Option<(DocId, usize)>,
     /// The document and key of the last article met, for the same reason.
     key_of: Option<(DocId, u64)>,
 }
@@ -203,16 +203,18 @@ impl<'a> SegmentFeatures<'a> {
         })
     }
 
-    /// How many of the query's terms the title of the article `article` holds.
-    fn title_terms(&mut self, article: u64) -> usize {
+    /// How many of the query's terms the title of the article of `doc` holds.
+    fn title_terms(&mut self, doc: DocId) -> usize {
+        let article_doc = self.segment.article_doc(doc);
         match self.title_of {
-            Some((key, title)) if key == article => title,
+            Some((at, title)) if at == article_doc => title,
             _ => {
+                let ord = self.segment.ord();
                 let terms = self.signals.terms.iter();
                 let title = terms
-                    .filter(|t| t.title_articles.contains(&article))
+                    .filter(|t| t.title_articles.contains(ord, article_doc))
                     .count();
-                self.title_of = Some((article, title));
+                self.title_of = Some((article_doc, title));
                 title
             }
         }
@@ -252,7 +254,7 @@ impl<'a> SegmentFeatures<'a> {
     /// for [`refine`] to read when the passage may reach the page.
     fn of(&mut self, doc: DocId, later_positions: bool) -> (u64, Features) {
         let article = self.article_key(doc);
-        let title = self.title_terms(article);
+        let title = self.title_terms(doc);
         let (chars, list_marks) = self.segment.shape(doc);
         let len = self.segment.text_length(doc);
         let (mut typed, mut other_form, mut in_section) = (0, 0, 0);
