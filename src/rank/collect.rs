@@ -13,8 +13,8 @@ use crate::index::view::{IndexView, SegmentView};
 use crate::query::signals::{Signals, TermSignals};
 
 /// tantivy's estimate of the cost of a query (postings to walk, ten per phrase position to
-/// check) from which segments are scored in parallel: 工会 is about 400,000 and takes 3 ms
-/// alone, 习近平 工会 80,000.
+/// check) from which segments are scored in parallel: 中国, one term of pairs, is about
+/// 71,000; a phrase of characters ten times the documents it checks.
 const PARALLEL_COST: u64 = 10_000;
 
 /// What BM25 needs of the whole index for a query: the inverse document frequency of each
@@ -76,15 +76,8 @@ pub(crate) fn collect(
     let later_positions = positions_can_wait(signals);
     let per_segment = |(ord, (segment, scorer))| {
         let mut found = Vec::new();
-        let features = SegmentFeatures::open(segment, signals, rarity)?;
-        let segment_matches = Matches {
-            ord,
-            segment,
-            features,
-            days,
-            later_positions,
-        };
-        segment_matches.collect(scorer, &mut found).map(|()| found)
+        let features = SegmentFeatures::open(segment, signals, rarity, later_positions)?;
+        collect_segment(ord as u32, segment, scorer, features, days, &mut found).map(|()| found)
     };
     // A costly query is scored a segment per thread (a phrase of common characters reads many
     // positions); starting threads would cost a cheap one more than it saves.
@@ -129,38 +122,29 @@ pub(crate) fn unscored(view: &IndexView, query: &dyn Query, days: Days) -> Resul
     })
 }
 
-/// The matches of one segment and how their features are read.
-struct Matches<'a> {
-    ord: usize,
-    segment: &'a SegmentView,
-    features: SegmentFeatures<'a>,
+fn collect_segment(
+    ord: u32,
+    segment: &SegmentView,
+    mut scorer: Box<dyn Scorer>,
+    mut features: SegmentFeatures,
     days: Days,
-    later_positions: bool,
-}
-
-impl Matches<'_> {
-    fn collect(
-        mut self,
-        mut scorer: Box<dyn Scorer>,
-        candidates: &mut Vec<Candidate>,
-    ) -> Result<()> {
-        let (segment, days) = (self.segment, self.days);
-        let mut doc = scorer.doc();
-        while doc != TERMINATED {
-            if segment.is_alive(doc) && (days.is_all() || days.contain(segment.date(doc))) {
-                let (article, features) = self.features.of(doc, self.later_positions);
-                candidates.push(Candidate {
-                    address: DocAddress::new(self.ord as u32, doc),
-                    article,
-                    features,
-                    score: 0.0,
-                    exact: !self.later_positions,
-                });
-            }
-            doc = scorer.advance();
+    candidates: &mut Vec<Candidate>,
+) -> Result<()> {
+    let mut doc = scorer.doc();
+    while doc != TERMINATED {
+        if segment.is_alive(doc) && (days.is_all() || days.contain(segment.date(doc))) {
+            let (article, features_of_doc) = features.of(doc);
+            candidates.push(Candidate {
+                address: DocAddress::new(ord, doc),
+                article,
+                features: features_of_doc,
+                score: 0.0,
+                exact: !features.later_positions,
+            });
         }
-        Ok(())
+        doc = scorer.advance();
     }
+    Ok(())
 }
 
 /// What the features of one segment's matches are read from.
@@ -172,11 +156,11 @@ struct SegmentFeatures<'a> {
     /// Whether some term has words to find whole, and the word bounds of the passage.
     asks_words: bool,
     bounds: Vec<u64>,
-    /// The document of the last article met and how many terms its title holds: the
-    /// passages of an article follow each other, so its title is looked up once.
-    title_of: Option<(DocId, usize)>,
-    /// The document and key of the last article met, for the same reason.
-    key_of: Option<(DocId, u64)>,
+    /// The document of the last article met, its key and how many terms its title holds: the
+    /// passages of an article follow each other, so each is looked up once.
+    article_of: Option<(DocId, u64, usize)>,
+    /// Whether the parts read from positions are left at their highest (see [`refine`]).
+    later_positions: bool,
 }
 
 impl<'a> SegmentFeatures<'a> {
@@ -184,6 +168,7 @@ impl<'a> SegmentFeatures<'a> {
         segment: &'a SegmentView,
         signals: &'a Signals,
         rarity: &'a Rarity,
+        later_positions: bool,
     ) -> Result<SegmentFeatures<'a>> {
         let reader = segment.reader();
         let terms: Vec<TermPresence> = signals
@@ -198,24 +183,25 @@ impl<'a> SegmentFeatures<'a> {
             asks_words: terms.iter().any(TermPresence::asks_words),
             terms,
             bounds: Vec::new(),
-            title_of: None,
-            key_of: None,
+            article_of: None,
+            later_positions,
         })
     }
 
-    /// How many of the query's terms the title of the article of `doc` holds.
-    fn title_terms(&mut self, doc: DocId) -> usize {
+    /// The key of the article of `doc` and how many of the query's terms its title holds.
+    fn article(&mut self, doc: DocId) -> (u64, usize) {
         let article_doc = self.segment.article_doc(doc);
-        match self.title_of {
-            Some((at, title)) if at == article_doc => title,
+        match self.article_of {
+            Some((at, key, title)) if at == article_doc => (key, title),
             _ => {
+                let key = self.segment.own_key(article_doc).unwrap_or_default();
                 let ord = self.segment.ord();
                 let terms = self.signals.terms.iter();
                 let title = terms
                     .filter(|t| t.title_articles.contains(ord, article_doc))
                     .count();
-                self.title_of = Some((article_doc, title));
-                title
+                self.article_of = Some((article_doc, key, title));
+                (key, title)
             }
         }
     }
@@ -236,25 +222,11 @@ impl<'a> SegmentFeatures<'a> {
         count as f32 / pairs.len() as f32
     }
 
-    /// The key of the article of `doc`.
-    fn article_key(&mut self, doc: DocId) -> u64 {
-        let article_doc = self.segment.article_doc(doc);
-        match self.key_of {
-            Some((at, key)) if at == article_doc => key,
-            _ => {
-                let key = self.segment.own_key(article_doc).unwrap_or_default();
-                self.key_of = Some((article_doc, key));
-                key
-            }
-        }
-    }
-
     /// The article of the matching passage `doc` and the passage's features; with
     /// `later_positions`, the parts read from positions (whole words, near) are their highest,
     /// for [`refine`] to read when the passage may reach the page.
-    fn of(&mut self, doc: DocId, later_positions: bool) -> (u64, Features) {
-        let article = self.article_key(doc);
-        let title = self.title_terms(doc);
+    fn of(&mut self, doc: DocId) -> (u64, Features) {
+        let (article, title) = self.article(doc);
         let (chars, list_marks) = self.segment.shape(doc);
         let len = self.segment.text_length(doc);
         let (mut typed, mut other_form, mut in_section) = (0, 0, 0);
@@ -279,7 +251,7 @@ impl<'a> SegmentFeatures<'a> {
                 count as f32 / term_count as f32
             }
         };
-        let (whole_words, near) = match later_positions {
+        let (whole_words, near) = match self.later_positions {
             true => (1.0, 1.0),
             false => self.position_parts(doc),
         };
@@ -351,7 +323,7 @@ pub(crate) fn refine(
     let mut parts = vec![(0.0, 0.0); addresses.len()];
     for run in order.chunk_by(|&a, &b| addresses[a].segment_ord == addresses[b].segment_ord) {
         let segment = &view.segments()[addresses[run[0]].segment_ord as usize];
-        let mut features = SegmentFeatures::open(segment, signals, &rarity)?;
+        let mut features = SegmentFeatures::open(segment, signals, &rarity, false)?;
         for &i in run {
             parts[i] = features.position_parts(addresses[i].doc_id);
         }
