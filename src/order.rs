@@ -71,17 +71,19 @@ fn before(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 
 impl Order {
     /// Puts scored matches, which come in index order, in `sort` order, keeping their
-    /// features when their scores are to be explained or refined.
+    /// features when their scores are to be explained or refined. With `best_bm25` (the
+    /// collection's, for a shard), the matches are scored relative to it instead of the best
+    /// among them.
     pub(crate) fn new(
         view: &IndexView,
         ranking: &Arc<Ranking>,
         sort: Sort,
         explain: bool,
+        best_bm25: Option<f32>,
     ) -> Order {
-        let Ranked {
-            candidates,
-            best_bm25,
-        } = &ranking.ranked;
+        let Ranked { candidates, .. } = &ranking.ranked;
+        let best_bm25 = best_bm25.unwrap_or(ranking.ranked.best_bm25);
+        let rescored = best_bm25 != ranking.ranked.best_bm25;
         let later = candidates.iter().any(|c| !c.exact);
         let features = match explain || later {
             true => candidates.iter().map(|c| c.features).collect(),
@@ -92,7 +94,10 @@ impl Order {
             .enumerate()
             .map(|(i, c)| Entry {
                 key: order_key(view, sort, c.address),
-                score: c.score,
+                score: match rescored {
+                    true => rank::explain(&c.features, best_bm25).total(),
+                    false => c.score,
+                },
                 address: c.address,
                 article: c.article,
                 article_matches: c.features.article_matches,
@@ -104,7 +109,7 @@ impl Order {
             rest: entries.len(),
             entries,
             features,
-            best_bm25: *best_bm25,
+            best_bm25,
             refiner: later.then(|| (view.clone(), Arc::clone(ranking))),
             explain,
         }

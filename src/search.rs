@@ -17,6 +17,7 @@ use crate::order::{Order, Sort};
 use crate::query::build::{Compiled, compile};
 use crate::query::synonyms::Synonyms;
 use crate::rank::{RankedCache, Ranking, RankingKey};
+use crate::shards::Statistics;
 
 /// How to search.
 #[derive(Debug, Clone)]
@@ -41,6 +42,9 @@ pub struct SearchOptions {
     /// One story, one result: leave out the passages of an article that is a reprint of a
     /// better-ranked one (see the README, "Reprints").
     pub collapse_reprints: bool,
+    /// The figures of the whole collection to score with, when this index is one shard of it
+    /// (see [`Statistics`]); `None` scores with the index's own.
+    pub statistics: Option<Arc<Statistics>>,
 }
 
 impl Default for SearchOptions {
@@ -55,6 +59,7 @@ impl Default for SearchOptions {
             explain: false,
             synonyms: Some(Synonyms::shipped()),
             collapse_reprints: true,
+            statistics: None,
         }
     }
 }
@@ -122,28 +127,10 @@ pub(crate) fn hits(
     scoring: Scoring,
 ) -> Result<Hits> {
     let started = Instant::now();
-    let node = crate::query::parse(query)?;
-    let days = days(options)?;
-    let rank = || {
-        let compiled = compile(&node, &view, dictionary, options.synonyms.as_deref())?;
-        let query = compiled.query.as_ref();
-        let ranked = match scoring {
-            Scoring::Ranked => crate::rank::collect(&view, query, &compiled.signals, days)?,
-            Scoring::Unscored => crate::rank::unscored(&view, query, days)?,
-        };
-        Ok(Ranking { compiled, ranked })
-    };
-    let cache = cache.filter(|_| scoring == Scoring::Ranked);
-    let ranking = match cache {
-        Some(cache) => {
-            let generation = view.searcher().generation().generation_id();
-            let key = RankingKey::new(query, options.synonyms.as_ref(), days);
-            cache.get_or_rank(generation, key, rank)?
-        }
-        None => Arc::new(rank()?),
-    };
+    let ranking = ranking(&view, dictionary, query, options, cache, scoring)?;
     let total = ranking.ranked.candidates.len();
-    let order = Order::new(&view, &ranking, options.sort, options.explain);
+    let best_bm25 = options.statistics.as_ref().and_then(|s| s.best_bm25);
+    let order = Order::new(&view, &ranking, options.sort, options.explain, best_bm25);
     let page = Page {
         offset: options.offset,
         limit: options.limit,
@@ -159,6 +146,49 @@ pub(crate) fn hits(
         dir,
         started,
     ))
+}
+
+/// The query compiled against `view` and its matches ranked, or both taken from `cache`.
+pub(crate) fn ranking(
+    view: &IndexView,
+    dictionary: &QueryDictionary,
+    query: &str,
+    options: &SearchOptions,
+    cache: Option<&RankedCache>,
+    scoring: Scoring,
+) -> Result<Arc<Ranking>> {
+    let node = crate::query::parse(query)?;
+    let days = days(options)?;
+    let statistics = options.statistics.as_deref();
+    let rank = || {
+        let compiled = compile(&node, view, dictionary, options.synonyms.as_deref())?;
+        let query = compiled.query.as_ref();
+        let ranked = match scoring {
+            Scoring::Ranked => crate::rank::collect(view, query, &compiled.signals, days, statistics)?,
+            Scoring::Unscored => crate::rank::unscored(view, query, days)?,
+        };
+        Ok(Ranking { compiled, ranked })
+    };
+    match cache.filter(|_| scoring == Scoring::Ranked) {
+        Some(cache) => {
+            let generation = view.searcher().generation().generation_id();
+            let key = RankingKey::new(query, options.synonyms.as_ref(), days, statistics);
+            cache.get_or_rank(generation, key, rank)
+        }
+        None => Ok(Arc::new(rank()?)),
+    }
+}
+
+/// The figures of `view` that the scores of `query` read (a shard's first step, see
+/// [`Statistics`]).
+pub(crate) fn statistics(
+    view: &IndexView,
+    dictionary: &QueryDictionary,
+    query: &str,
+    options: &SearchOptions,
+) -> Result<Statistics> {
+    let (compiled, _) = compiled(view, dictionary, query, options)?;
+    crate::rank::statistics(view, &compiled.signals)
 }
 
 /// Counts the passages of `view` that match `query`, without ranking or reading them.

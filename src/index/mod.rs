@@ -36,6 +36,7 @@ use crate::hits::{ArticleInfo, Hits, SearchResults};
 use crate::query::synonyms::Synonyms;
 use crate::rank::RankedCache;
 use crate::reprints::{GroupCounts, Reprint};
+use crate::shards::Statistics;
 use crate::search::{Scoring, SearchOptions};
 use crate::stats::Stats;
 use crate::trend::{Period, Trend, Unit};
@@ -358,6 +359,30 @@ impl Index {
                 cache,
                 Scoring::Ranked,
             )
+        })
+    }
+
+    /// The figures of this index that the scores of `query` read, to be summed with those of
+    /// the other shards of a collection (see [`Statistics`]).
+    pub fn statistics(&self, query: &str, options: &SearchOptions) -> Result<Statistics> {
+        self.reading(|| crate::search::statistics(&self.view(), &self.dictionary, query, options))
+    }
+
+    /// The highest BM25 among the matches of `query` in this index, scored with the
+    /// collection's figures of `options.statistics` (a shard's second step, see
+    /// [`Statistics`]); the ranking is kept for the search that follows when the index keeps
+    /// rankings ([`Index::with_ranked_cache`]).
+    pub fn best_bm25(&self, query: &str, options: &SearchOptions) -> Result<f32> {
+        self.reading(|| {
+            let ranking = crate::search::ranking(
+                &self.view(),
+                &self.dictionary,
+                query,
+                options,
+                self.ranked.as_ref(),
+                Scoring::Ranked,
+            )?;
+            Ok(ranking.ranked.best_bm25)
         })
     }
 

@@ -1,6 +1,8 @@
 //! How to run an indexing job, and what it did.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -26,6 +28,9 @@ pub struct IndexOptions {
     pub memory_mib: usize,
     /// Show a progress bar on a terminal.
     pub progress: bool,
+    /// Index only the articles with these ids (one shard's share of a corpus, from
+    /// [`crate::plan_shards`]); `None` indexes every article.
+    pub only: Option<Arc<HashSet<String>>>,
 }
 
 impl Default for IndexOptions {
@@ -38,6 +43,7 @@ impl Default for IndexOptions {
             threads: 0,
             memory_mib: 192,
             progress: false,
+            only: None,
         }
     }
 }

@@ -7,8 +7,9 @@
 //! every `commit_every` articles, so a killed run loses at most one batch, and tantivy's atomic
 //! commits mean the index always opens with the last committed state.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use indicatif::ProgressBar;
@@ -140,6 +141,8 @@ pub struct Indexer {
     since_commit: usize,
     commit_every: usize,
     progress: bool,
+    /// The ids of the articles to index, when not all.
+    only: Option<Arc<HashSet<String>>>,
     report: IndexReport,
     started: Instant,
 }
@@ -178,6 +181,7 @@ impl Indexer {
             since_commit: 0,
             commit_every: options.commit_every.max(1),
             progress: options.progress,
+            only: options.only.clone(),
             report: IndexReport::default(),
             started,
         })
@@ -314,6 +318,9 @@ impl Indexer {
                 Ok((line, article)) => {
                     if let Some(current) = &mut self.current {
                         current.lines_done = line;
+                    }
+                    if self.only.as_ref().is_some_and(|only| !only.contains(&article.id)) {
+                        return true;
                     }
                     self.add_article(&article).map(|_| ())
                 }

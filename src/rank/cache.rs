@@ -13,23 +13,33 @@ use crate::dates::Days;
 use crate::error::Result;
 use crate::query::build::Compiled;
 use crate::query::synonyms::Synonyms;
+use crate::shards::Statistics;
 
-/// What a ranking depends on besides the view: the query, its synonyms and its days.
+/// What a ranking depends on besides the view: the query, its synonyms, its days and the
+/// collection's figures it was scored with (a shard's search), but not the best BM25, which
+/// only the order reads.
 #[derive(Clone)]
 pub(crate) struct RankingKey {
     query: String,
     /// Compared by identity (kept, so that the address is not reused while cached).
     synonyms: Option<Arc<Synonyms>>,
     days: (Option<i64>, Option<i64>),
+    statistics: Option<String>,
 }
 
 impl RankingKey {
-    pub(crate) fn new(query: &str, synonyms: Option<&Arc<Synonyms>>, days: Days) -> RankingKey {
+    pub(crate) fn new(
+        query: &str,
+        synonyms: Option<&Arc<Synonyms>>,
+        days: Days,
+        statistics: Option<&Statistics>,
+    ) -> RankingKey {
         let micros = |day: Option<tantivy::DateTime>| day.map(|d| d.into_timestamp_micros());
         RankingKey {
             query: query.to_string(),
             synonyms: synonyms.cloned(),
             days: (micros(days.first), micros(days.last)),
+            statistics: statistics.map(Statistics::counts_key),
         }
     }
 
@@ -45,6 +55,7 @@ impl PartialEq for RankingKey {
         self.query == other.query
             && self.synonyms_address() == other.synonyms_address()
             && self.days == other.days
+            && self.statistics == other.statistics
     }
 }
 
@@ -55,6 +66,7 @@ impl Hash for RankingKey {
         self.query.hash(state);
         self.synonyms_address().hash(state);
         self.days.hash(state);
+        self.statistics.hash(state);
     }
 }
 
@@ -208,7 +220,7 @@ mod tests {
     }
 
     fn key(query: &str) -> RankingKey {
-        RankingKey::new(query, None, Days::default())
+        RankingKey::new(query, None, Days::default(), None)
     }
 
     #[test]

@@ -11,59 +11,82 @@ use crate::error::Result;
 use crate::index::schema::KIND_PASSAGE;
 use crate::index::view::{IndexView, SegmentView};
 use crate::query::signals::{Signals, TermSignals};
+use crate::shards::Statistics;
 
 /// tantivy's estimate of the cost of a query (postings to walk, ten per phrase position to
 /// check) from which segments are scored in parallel: 中国, one term of pairs, is about
 /// 71,000; a phrase of characters ten times the documents it checks.
 const PARALLEL_COST: u64 = 10_000;
 
-/// What BM25 needs of the whole index for a query: the inverse document frequency of each
-/// term as typed (the sum of its grams', as for a phrase) and the average length of a passage
-/// in grams.
+/// What BM25 needs of the whole collection for a query: the inverse document frequency of
+/// each term as typed (the sum of its grams', as for a phrase) and the average length of a
+/// passage in grams.
 struct Rarity {
     terms: Vec<f32>,
     average_len: f32,
 }
 
 impl Rarity {
-    fn of(view: &IndexView, signals: &Signals) -> Result<Rarity> {
-        let searcher = view.searcher();
-        let fields = view.fields();
-        let passages = searcher.doc_freq(&Term::from_field_text(fields.kind, KIND_PASSAGE))?;
-        let idf_of = |term: &Term| -> Result<f32> { Ok(idf(searcher.doc_freq(term)?, passages)) };
-        let mut terms = Vec::with_capacity(signals.terms.len());
-        for term in &signals.terms {
-            let mut sum = 0.0;
-            for (_, gram) in &term.typed_chars {
-                sum += idf_of(gram)?;
-            }
-            terms.push(sum);
-        }
-        let mut tokens = 0;
-        for segment in view.segments() {
-            tokens += segment
-                .reader()
-                .inverted_index(fields.text.grams)?
-                .total_num_tokens();
-        }
-        Ok(Rarity {
+    fn of(statistics: &Statistics, signals: &Signals) -> Rarity {
+        let passages = statistics.passages;
+        let terms = signals
+            .terms
+            .iter()
+            .map(|term| {
+                let grams = term.typed_chars.iter();
+                grams
+                    .map(|(_, gram)| idf(statistics.doc_freq(gram), passages))
+                    .sum()
+            })
+            .collect();
+        Rarity {
             terms,
-            average_len: tokens as f32 / passages.max(1) as f32,
-        })
+            average_len: statistics.grams as f32 / passages.max(1) as f32,
+        }
     }
 }
 
+/// The figures of `view` that the scores of a query with these signals read.
+pub(crate) fn statistics(view: &IndexView, signals: &Signals) -> Result<Statistics> {
+    let searcher = view.searcher();
+    let fields = view.fields();
+    let mut statistics = Statistics {
+        passages: searcher.doc_freq(&Term::from_field_text(fields.kind, KIND_PASSAGE))?,
+        ..Statistics::default()
+    };
+    for term in &signals.terms {
+        for (_, gram) in &term.typed_chars {
+            if let Some(text) = gram.value().as_str() {
+                let doc_freq = searcher.doc_freq(gram)?;
+                statistics.doc_freqs.insert(text.to_string(), doc_freq);
+            }
+        }
+    }
+    for segment in view.segments() {
+        statistics.grams += segment
+            .reader()
+            .inverted_index(fields.text.grams)?
+            .total_num_tokens();
+    }
+    Ok(statistics)
+}
+
 /// Every passage that `query` matches within `days`, with its features and score, in index
-/// order.
+/// order; BM25 reads the figures of the `collection` when given (a shard's search), else the
+/// view's.
 pub(crate) fn collect(
     view: &IndexView,
     query: &dyn Query,
     signals: &Signals,
     days: Days,
+    collection: Option<&Statistics>,
 ) -> Result<Ranked> {
     // Matching only: the score is computed here, from the positions read for the signals.
     let weight = query.weight(EnableScoring::disabled_from_searcher(view.searcher()))?;
-    let rarity = Rarity::of(view, signals)?;
+    let rarity = match collection {
+        Some(given) => Rarity::of(given, signals),
+        None => Rarity::of(&statistics(view, signals)?, signals),
+    };
     let segments = view.segments();
     let mut scorers = Vec::with_capacity(segments.len());
     for segment in segments {
@@ -317,7 +340,8 @@ pub(crate) fn refine(
     signals: &Signals,
     addresses: &[DocAddress],
 ) -> Result<Vec<(f32, f32)>> {
-    let rarity = Rarity::of(view, signals)?;
+    // Only parts read from positions are kept: the view's figures do for BM25.
+    let rarity = Rarity::of(&statistics(view, signals)?, signals);
     let mut order: Vec<usize> = (0..addresses.len()).collect();
     order.sort_unstable_by_key(|&i| addresses[i]);
     let mut parts = vec![(0.0, 0.0); addresses.len()];

@@ -36,7 +36,7 @@ mod collect;
 mod positions;
 
 pub(crate) use cache::{RankedCache, Ranking, RankingKey};
-pub(crate) use collect::{collect, refine, unscored};
+pub(crate) use collect::{collect, refine, statistics, unscored};
 
 use serde::Serialize;
 use tantivy::DocAddress;
