@@ -91,6 +91,7 @@ pub use query::synonyms::Synonyms;
 pub use rank::{Explanation, Part};
 pub use reprints::{GroupCounts, Reprint};
 pub use search::SearchOptions;
+pub use serve::{ShardStep, shard_answer};
 pub use shards::{ShardBy, ShardPlan, ShardShare, Statistics, plan_shards};
 pub use stats::{SourceCount, Stats};
 pub use trend::{Period, Series, Trend, Unit};

@@ -36,6 +36,7 @@ from ._gonghui import (
     UsageError,
     __version__,
     index,
+    plan_shards,
 )
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "UsageError",
     "__version__",
     "index",
+    "plan_shards",
     "to_pandas",
 ]
 

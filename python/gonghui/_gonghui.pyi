@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Iterator, Optional, Sequence, Union, overload
+from typing import Any, Iterable, Iterator, Optional, Sequence, Union, overload
 
 __version__: str
 
@@ -139,10 +139,11 @@ class HitIter(Iterator[Hit]):
 class Index:
     """An open gonghui index; searches release the GIL, so threads search at once."""
 
-    def __init__(self, path: _Path) -> None: ...
+    def __init__(self, path: _Path, ranked_cache: int = 0) -> None: ...
     @staticmethod
-    def open(path: _Path) -> Index:
-        """Opens the index in the folder ``path`` (raises ``IndexNotFound`` when there is none)."""
+    def open(path: _Path, ranked_cache: int = 0) -> Index:
+        """Opens the index in the folder ``path`` (raises ``IndexNotFound`` when there is none);
+        ``ranked_cache`` keeps the ranked matches of recent searches, up to that many."""
     @property
     def path(self) -> str: ...
     @property
@@ -245,6 +246,17 @@ class Index:
         """What analysis makes of ``text``, as ``gonghui analyze --json``."""
     def reprints(self, article_id: str) -> list[dict[str, str]]:
         """The other copies of the article with this id, oldest first."""
+    def token_totals(self) -> dict[str, int]:
+        """The tokens of each indexed text field, by field name."""
+    def shard_answer(
+        self,
+        step: str,
+        query_string: str,
+        statistics: Optional[str] = None,
+        depth: int = 10,
+    ) -> tuple[int, str]:
+        """This index's answer, as a shard, to a request of ``/api/search`` at one step of a
+        search over shards (``"statistics"``, ``"best_bm25"``, ``"search"``): status, JSON."""
     def reload(self) -> None:
         """Sees what indexing runs committed since the index was opened or last reloaded."""
 
@@ -271,5 +283,15 @@ def index(
     prune: bool = False,
     dict: Optional[_Path] = None,
     threads: int = 0,
+    only: Optional[Iterable[str]] = None,
 ) -> IndexReport:
-    """Indexes pages (``.txt``), JSON Lines and folders into the index folder ``index``."""
+    """Indexes pages (``.txt``), JSON Lines and folders into the index folder ``index``
+    (``only``: the ids of the articles to index, a shard's share from ``plan_shards``)."""
+
+def plan_shards(
+    paths: Union[_Path, Sequence[_Path]],
+    shards: int,
+    by: str = "story",
+    work_dir: Optional[_Path] = None,
+) -> list[list[str]]:
+    """The article ids of each of ``shards`` shards, every copy of a story in one shard."""

@@ -2,13 +2,14 @@
 //! reprints) and
 //! `gonghui.index` (build or update an index), over the library's [`gonghui::Index`].
 
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use gonghui::printer::JsonCollocates;
 use gonghui::{
-    CollocateOptions, ConcordanceOptions, IndexOptions, LineSort, Period, SearchOptions, Sort,
-    Synonyms, Unit,
+    CollocateOptions, ConcordanceOptions, IndexOptions, LineSort, Period, SearchOptions,
+    ShardStep, Sort, Synonyms, Unit, shard_answer,
 };
 use pyo3::prelude::*;
 
@@ -55,6 +56,7 @@ impl Search {
             explain: self.explain,
             synonyms,
             collapse_reprints: self.collapse,
+            statistics: None,
         })
     }
 }
@@ -69,17 +71,22 @@ pub struct Index {
 #[pymethods]
 impl Index {
     #[new]
-    fn new(py: Python<'_>, path: PathBuf) -> PyResult<Index> {
+    #[pyo3(signature = (path, ranked_cache=0))]
+    fn new(py: Python<'_>, path: PathBuf, ranked_cache: usize) -> PyResult<Index> {
         let index = py.detach(|| gonghui::Index::open(&path)).map_err(raised)?;
         Ok(Index {
-            index: Arc::new(index),
+            index: Arc::new(index.with_ranked_cache(ranked_cache)),
         })
     }
 
     /// Opens the index in the folder `path` (raises `IndexNotFound` when there is none).
+    /// ranked_cache: keep the ranked matches of recent searches, up to this many matches, so
+    /// that the same search again (another page, another order) does not rank them again,
+    /// as `gonghui serve` does; 0 keeps none.
     #[staticmethod]
-    fn open(py: Python<'_>, path: PathBuf) -> PyResult<Index> {
-        Index::new(py, path)
+    #[pyo3(signature = (path, ranked_cache=0))]
+    fn open(py: Python<'_>, path: PathBuf, ranked_cache: usize) -> PyResult<Index> {
+        Index::new(py, path, ranked_cache)
     }
 
     /// The index's folder.
@@ -373,6 +380,52 @@ impl Index {
         to_python(py, &reprints)
     }
 
+    /// The tokens of each indexed text field, by field name (a shard's manifest records them).
+    fn token_totals(&self, py: Python<'_>) -> PyResult<BTreeMap<String, u64>> {
+        let index = &self.index;
+        py.detach(|| index.token_totals()).map_err(raised)
+    }
+
+    /// This index's answer, as one shard of a collection, to a request of `/api/search`
+    /// (`query_string`: `q=…&limit=…`), at one step of a search over shards (README, "Beyond
+    /// one machine"): `(status, json_text)`, the body `{"error": …}` for a request
+    /// `gonghui serve` refuses, with its status and words.
+    ///
+    /// step: "statistics" (the shard's figures for the query, and the dates of its filters),
+    /// "best_bm25" (the best BM25 of its matches, scored with `statistics`, the collection's
+    /// figures as JSON text) or "search" (the answer of `/api/search`, scored with
+    /// `statistics` and its `best_bm25`, its first `depth` hits).
+    #[pyo3(signature = (step, query_string, statistics=None, depth=10))]
+    fn shard_answer(
+        &self,
+        py: Python<'_>,
+        step: &str,
+        query_string: &str,
+        statistics: Option<&str>,
+        depth: usize,
+    ) -> PyResult<(u16, String)> {
+        let figures = || -> PyResult<gonghui::Statistics> {
+            let text = statistics.ok_or_else(|| usage(format!("step {step:?} needs statistics")))?;
+            serde_json::from_str(text).map_err(|e| usage(format!("statistics: {e}")))
+        };
+        let step = match step {
+            "statistics" => ShardStep::Statistics,
+            "best_bm25" => ShardStep::BestBm25(figures()?),
+            "search" => ShardStep::Search {
+                statistics: figures()?,
+                depth,
+            },
+            other => {
+                return Err(usage(format!(
+                    "step={other:?}: give \"statistics\", \"best_bm25\" or \"search\""
+                )));
+            }
+        };
+        let index = &self.index;
+        let (status, body) = py.detach(|| shard_answer(index, query_string, step));
+        Ok((status, String::from_utf8(body).expect("JSON is UTF-8")))
+    }
+
     /// Sees what indexing runs committed since the index was opened or last reloaded.
     fn reload(&self, py: Python<'_>) -> PyResult<()> {
         let index = &self.index;
@@ -485,9 +538,11 @@ fn paths_of(paths: &Bound<'_, PyAny>) -> PyResult<Vec<PathBuf>> {
 /// folders of them into the index folder `index`, as `gonghui index` does: a new index, or
 /// what changed since the last run added (`rebuild=True` starts over, `prune=True` removes
 /// the passages of files that are gone, `dict` a user dictionary for a new index, `threads`
-/// 0 for one per core).
+/// 0 for one per core, `only` the ids of the articles to index when not all: a shard's share
+/// from `plan_shards`).
 #[pyfunction]
-#[pyo3(signature = (paths, index="index".into(), rebuild=false, prune=false, dict=None, threads=0))]
+#[pyo3(signature = (paths, index="index".into(), rebuild=false, prune=false, dict=None, threads=0, only=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn index(
     py: Python<'_>,
     paths: &Bound<'_, PyAny>,
@@ -496,6 +551,7 @@ pub fn index(
     prune: bool,
     dict: Option<PathBuf>,
     threads: usize,
+    only: Option<HashSet<String>>,
 ) -> PyResult<IndexReport> {
     let paths = paths_of(paths)?;
     let options = IndexOptions {
@@ -503,10 +559,35 @@ pub fn index(
         prune,
         user_dict: dict,
         threads,
+        only: only.map(Arc::new),
         ..IndexOptions::default()
     };
     let report = py
         .detach(|| gonghui::index_paths(&index, &paths, &options))
         .map_err(raised)?;
     Ok(report.into())
+}
+
+/// Shares the stories of the articles under `paths` among `shards` shards, every copy of a
+/// story in one shard (README, "Beyond one machine"): a list of the article ids of each
+/// shard, for `index(paths, only=…)`. by: "story" (by a hash of the story) or "date" (by
+/// ranges of days). Temporary files go to `work_dir` (the system's by default).
+#[pyfunction]
+#[pyo3(signature = (paths, shards, by="story", work_dir=None))]
+pub fn plan_shards(
+    py: Python<'_>,
+    paths: &Bound<'_, PyAny>,
+    shards: usize,
+    by: &str,
+    work_dir: Option<PathBuf>,
+) -> PyResult<Vec<Vec<String>>> {
+    let paths = paths_of(paths)?;
+    let by: gonghui::ShardBy = by
+        .parse()
+        .map_err(|names| usage(format!("by={by:?}: {names}")))?;
+    let work_dir = work_dir.unwrap_or_else(std::env::temp_dir);
+    let plan = py
+        .detach(|| gonghui::plan_shards(&paths, shards, by, &work_dir))
+        .map_err(raised)?;
+    Ok(plan.shards.into_iter().map(|share| share.articles).collect())
 }

@@ -19,7 +19,7 @@ mod _gonghui {
     #[pymodule_export]
     use crate::hits::{Article, Hit, HitIter, Reprint, Results};
     #[pymodule_export]
-    use crate::index::{Index, IndexReport, index};
+    use crate::index::{Index, IndexReport, index, plan_shards};
 
     use pyo3::prelude::*;
 

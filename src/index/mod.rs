@@ -16,6 +16,7 @@ pub(crate) mod schema;
 pub(crate) mod view;
 pub(crate) mod writer;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
@@ -366,6 +367,27 @@ impl Index {
     /// the other shards of a collection (see [`Statistics`]).
     pub fn statistics(&self, query: &str, options: &SearchOptions) -> Result<Statistics> {
         self.reading(|| crate::search::statistics(&self.view(), &self.dictionary, query, options))
+    }
+
+    /// The tokens of each indexed text field of the index, by field name: the per-field
+    /// totals a shard's manifest records (`gonghui.ray`).
+    pub fn token_totals(&self) -> Result<BTreeMap<String, u64>> {
+        self.reading(|| {
+            let view = self.view();
+            let schema = view.searcher().schema();
+            let mut totals = BTreeMap::new();
+            for (field, entry) in schema.fields() {
+                if !matches!(entry.field_type(), tantivy::schema::FieldType::Str(options) if options.get_indexing_options().is_some()) {
+                    continue;
+                }
+                let mut tokens = 0;
+                for segment in view.segments() {
+                    tokens += segment.reader().inverted_index(field)?.total_num_tokens();
+                }
+                totals.insert(entry.name().to_string(), tokens);
+            }
+            Ok(totals)
+        })
     }
 
     /// The highest BM25 among the matches of `query` in this index, scored with the

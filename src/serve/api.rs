@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ApiError, MAX_LIMIT, MAX_OFFSET, MAX_PER_ARTICLE, MAX_QUERY_CHARS, Shared, blocking};
 use crate::facets::Facets;
+use crate::index::Index;
 use crate::order::Sort;
 use crate::printer::{JsonHit, JsonSummary, json_objects};
 use crate::search::SearchOptions;
@@ -107,20 +108,37 @@ pub(super) async fn search(
 ) -> Result<Response, ApiError> {
     let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let (query, options) = params.options()?;
-    let body = blocking(state, move |state| {
-        let mut found = state.index.search_hits(&query, &options)?;
-        let facets = state.index.facets(&found)?;
-        let results = found.collect_results()?;
-        let (hits, summary) = json_objects(&query, &results, None);
-        let answer = SearchAnswer {
-            hits,
-            summary,
-            facets: &facets,
-        };
-        Ok(serde_json::to_vec(&answer).expect("search results serialise"))
-    })
-    .await?;
+    let body = blocking(state, move |state| answer(&state.index, &query, &options)).await?;
     Ok(json(body))
+}
+
+/// The parameters of `/api/search` from its query string (`q=…&limit=…`), refused as the
+/// server refuses them.
+pub(super) fn search_request(query_string: &str) -> Result<(String, SearchOptions), ApiError> {
+    let uri: axum::http::Uri = format!("/api/search?{query_string}")
+        .parse()
+        .map_err(|_| ApiError::bad_request(format!("not a query string: {query_string}")))?;
+    let Query(params) =
+        Query::<Params>::try_from_uri(&uri).map_err(|e| ApiError::bad_request(e.body_text()))?;
+    params.options()
+}
+
+/// The answer of `/api/search`: the hits, the summary and the facets, as JSON.
+pub(super) fn answer(
+    index: &Index,
+    query: &str,
+    options: &SearchOptions,
+) -> Result<Vec<u8>, ApiError> {
+    let mut found = index.search_hits(query, options)?;
+    let facets = index.facets(&found)?;
+    let results = found.collect_results()?;
+    let (hits, summary) = json_objects(query, &results, None);
+    let answer = SearchAnswer {
+        hits,
+        summary,
+        facets: &facets,
+    };
+    Ok(serde_json::to_vec(&answer).expect("search results serialise"))
 }
 
 pub(super) async fn stats(State(state): State<Shared>) -> Result<Response, ApiError> {

@@ -9,6 +9,7 @@ mod api;
 mod export;
 mod page;
 mod research;
+mod shard;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -24,6 +25,8 @@ use axum::routing::get;
 
 use crate::error::{Error, Result};
 use crate::index::Index;
+
+pub use shard::{ShardStep, shard_answer};
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
