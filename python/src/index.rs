@@ -551,9 +551,19 @@ pub fn index(
     prune: bool,
     dict: Option<PathBuf>,
     threads: usize,
-    only: Option<HashSet<String>>,
+    only: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<IndexReport> {
     let paths = paths_of(paths)?;
+    let only = match only {
+        Some(ids) => {
+            let mut set = HashSet::new();
+            for id in ids.try_iter()? {
+                set.insert(id?.extract::<String>()?);
+            }
+            Some(set)
+        }
+        None => None,
+    };
     let options = IndexOptions {
         rebuild,
         prune,

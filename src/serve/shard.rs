@@ -17,9 +17,10 @@ use crate::shards::Statistics;
 /// A step of a search over shards.
 #[derive(Debug, Clone)]
 pub enum ShardStep {
-    /// The shard's figures for the request's query: `{"statistics": …, "from": …, "to": …}`,
-    /// the dates of its filters as `YYYY-MM-DD` (or null), for the root to leave out the
-    /// shards whose dates they miss.
+    /// The shard's figures for the request's query: `{"statistics": …, "from": …, "to": …,
+    /// "page": …}`, the dates of its filters as `YYYY-MM-DD` (or null), for the root to leave
+    /// out the shards whose dates they miss, and the page asked for (`offset`, `limit`,
+    /// `sort`, `per_article`), for the root to merge the shards' hits as one index orders them.
     Statistics,
     /// The best BM25 of the shard's matches scored with the collection's figures:
     /// `{"best_bm25": …}`.
@@ -58,6 +59,12 @@ fn shard_step(index: &Index, query_string: &str, step: ShardStep) -> Result<Vec<
                 "statistics": statistics,
                 "from": days.first.map(from_datetime),
                 "to": days.last.map(from_datetime),
+                "page": {
+                    "offset": options.offset,
+                    "limit": options.limit,
+                    "sort": options.sort.name(),
+                    "per_article": options.per_article,
+                },
             })
         }
         ShardStep::BestBm25(statistics) => {
