@@ -164,7 +164,9 @@ pub(crate) fn ranking(
         let compiled = compile(&node, view, dictionary, options.synonyms.as_deref())?;
         let query = compiled.query.as_ref();
         let ranked = match scoring {
-            Scoring::Ranked => crate::rank::collect(view, query, &compiled.signals, days, statistics)?,
+            Scoring::Ranked => {
+                crate::rank::collect(view, query, &compiled.signals, days, statistics)?
+            }
             Scoring::Unscored => crate::rank::unscored(view, query, days)?,
         };
         Ok(Ranking { compiled, ranked })

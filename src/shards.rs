@@ -148,7 +148,11 @@ pub fn plan_shards(
             if article.passages.is_empty() {
                 return true;
             }
-            let texts: Vec<String> = article.passages.iter().map(|p| normalize(&p.text)).collect();
+            let texts: Vec<String> = article
+                .passages
+                .iter()
+                .map(|p| normalize(&p.text))
+                .collect();
             let signature = Signature::of(texts.iter().map(String::as_str));
             let day = to_datetime(&article.date).map(day_number);
             match stories.assign(&article.id, signature, day) {
@@ -158,7 +162,9 @@ pub fn plan_shards(
                         Story::default()
                     });
                     story.first_day = story.first_day.or(day);
-                    story.articles.push((article.id.clone(), article.passages.len()));
+                    story
+                        .articles
+                        .push((article.id.clone(), article.passages.len()));
                     story_of.insert(article.id, key);
                     true
                 }
@@ -173,7 +179,10 @@ pub fn plan_shards(
         }
     }
     let shard_of = match by {
-        ShardBy::Story => order.iter().map(|&key| (key, hashed(key, shards))).collect(),
+        ShardBy::Story => order
+            .iter()
+            .map(|&key| (key, hashed(key, shards)))
+            .collect(),
         ShardBy::Date => by_date(&order, &met, shards),
     };
     let mut plan = ShardPlan {

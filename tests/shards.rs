@@ -11,7 +11,15 @@ use gonghui::{
 };
 
 const QUERIES: &[&str] = &[
-    "志愿者", "工会", "疫情防控", "职工 服务", "\"女职工\"", "新冠", "学校", "医院 患者", "经济",
+    "志愿者",
+    "工会",
+    "疫情防控",
+    "职工 服务",
+    "\"女职工\"",
+    "新冠",
+    "学校",
+    "医院 患者",
+    "经济",
 ];
 
 /// The seed corpus, the 200 sample pages and a JSON Lines file of copies of some of the
@@ -149,7 +157,10 @@ fn shards_searched_with_the_collections_figures_rank_as_one_index() {
         assert!(!one.hits.is_empty(), "{query} finds something");
         let (top, total) = merged(&shards, query, 10, true);
         assert_eq!(total, one.total, "{query}: total");
-        assert!(same_top(&one.hits, &top), "{query}: the shards' top 10 is the index's");
+        assert!(
+            same_top(&one.hits, &top),
+            "{query}: the shards' top 10 is the index's"
+        );
         let (own, _) = merged(&shards, query, 10, false);
         differ_without += usize::from(!same_top(&one.hits, &own));
     }

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use gonghui::printer::JsonCollocates;
 use gonghui::{
-    CollocateOptions, ConcordanceOptions, IndexOptions, LineSort, Period, SearchOptions,
-    ShardStep, Sort, Synonyms, Unit, shard_answer,
+    CollocateOptions, ConcordanceOptions, IndexOptions, LineSort, Period, SearchOptions, ShardStep,
+    Sort, Synonyms, Unit, shard_answer,
 };
 use pyo3::prelude::*;
 
@@ -405,7 +405,8 @@ impl Index {
         depth: usize,
     ) -> PyResult<(u16, String)> {
         let figures = || -> PyResult<gonghui::Statistics> {
-            let text = statistics.ok_or_else(|| usage(format!("step {step:?} needs statistics")))?;
+            let text =
+                statistics.ok_or_else(|| usage(format!("step {step:?} needs statistics")))?;
             serde_json::from_str(text).map_err(|e| usage(format!("statistics: {e}")))
         };
         let step = match step {
@@ -599,5 +600,9 @@ pub fn plan_shards(
     let plan = py
         .detach(|| gonghui::plan_shards(&paths, shards, by, &work_dir))
         .map_err(raised)?;
-    Ok(plan.shards.into_iter().map(|share| share.articles).collect())
+    Ok(plan
+        .shards
+        .into_iter()
+        .map(|share| share.articles)
+        .collect())
 }

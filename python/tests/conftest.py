@@ -66,21 +66,26 @@ def seed_index(tmp_path_factory) -> gonghui.Index:
     return gonghui.Index.open(folder)
 
 
+def news_sample(path: Path, stride: int) -> Path:
+    """One article in `stride` of the news corpus, written to `path` as JSON Lines."""
+    zstandard = pytest.importorskip("zstandard")
+    news = shared("corpus/news.jsonl.zst")
+    with open(news, "rb") as packed, open(path, "wb") as out:
+        reader = zstandard.ZstdDecompressor().stream_reader(packed)
+        for number, line in enumerate(io.BufferedReader(reader)):
+            if number % stride == 0:
+                out.write(line)
+    return path
+
+
 @pytest.fixture(scope="session")
 def news_index(tmp_path_factory) -> gonghui.Index:
     """One article in NEWS_STRIDE of the news corpus, indexed; or the index that
     GONGHUI_NEWS_INDEX names (the full news index, for the whole comparison)."""
     if os.environ.get("GONGHUI_NEWS_INDEX"):
         return gonghui.Index.open(os.environ["GONGHUI_NEWS_INDEX"])
-    zstandard = pytest.importorskip("zstandard")
-    news = shared("corpus/news.jsonl.zst")
     folder = tmp_path_factory.mktemp("news")
-    sample = folder / "news-sample.jsonl"
-    with open(news, "rb") as packed, open(sample, "wb") as out:
-        reader = zstandard.ZstdDecompressor().stream_reader(packed)
-        for number, line in enumerate(io.BufferedReader(reader)):
-            if number % NEWS_STRIDE == 0:
-                out.write(line)
+    sample = news_sample(folder / "news-sample.jsonl", NEWS_STRIDE)
     report = gonghui.index(sample, index=folder / "index")
     assert report.articles > 7000 and not report.skipped
     return gonghui.Index.open(folder / "index")

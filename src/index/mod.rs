@@ -37,8 +37,8 @@ use crate::hits::{ArticleInfo, Hits, SearchResults};
 use crate::query::synonyms::Synonyms;
 use crate::rank::RankedCache;
 use crate::reprints::{GroupCounts, Reprint};
-use crate::shards::Statistics;
 use crate::search::{Scoring, SearchOptions};
+use crate::shards::Statistics;
 use crate::stats::Stats;
 use crate::trend::{Period, Trend, Unit};
 pub use config::IndexConfig;
@@ -369,15 +369,19 @@ impl Index {
         self.reading(|| crate::search::statistics(&self.view(), &self.dictionary, query, options))
     }
 
-    /// The tokens of each indexed text field of the index, by field name: the per-field
-    /// totals a shard's manifest records (`gonghui.ray`).
+    /// The tokens of each indexed text field of the articles and passages, by field name: the
+    /// per-field totals a shard's manifest records (`gonghui.ray`). The index's records of the
+    /// files it read are left out (every shard of a corpus records every file).
     pub fn token_totals(&self) -> Result<BTreeMap<String, u64>> {
         self.reading(|| {
             let view = self.view();
             let schema = view.searcher().schema();
+            let bookkeeping = [self.fields.kind, self.fields.file_key];
             let mut totals = BTreeMap::new();
             for (field, entry) in schema.fields() {
-                if !matches!(entry.field_type(), tantivy::schema::FieldType::Str(options) if options.get_indexing_options().is_some()) {
+                let indexed = matches!(entry.field_type(),
+                    tantivy::schema::FieldType::Str(options) if options.get_indexing_options().is_some());
+                if !indexed || bookkeeping.contains(&field) {
                     continue;
                 }
                 let mut tokens = 0;

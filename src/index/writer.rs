@@ -319,7 +319,11 @@ impl Indexer {
                     if let Some(current) = &mut self.current {
                         current.lines_done = line;
                     }
-                    if self.only.as_ref().is_some_and(|only| !only.contains(&article.id)) {
+                    if self
+                        .only
+                        .as_ref()
+                        .is_some_and(|only| !only.contains(&article.id))
+                    {
                         return true;
                     }
                     self.add_article(&article).map(|_| ())

@@ -252,9 +252,27 @@ mod tests {
                 first: Some(tantivy::DateTime::MIN),
                 last: None,
             },
+            None,
         );
         cache.get_or_rank(2, other_days, rank).unwrap();
         assert_eq!(ranks.load(Ordering::SeqCst), 3, "other days rank again");
+        // A shard's ranking with the collection's figures is another; its best BM25 is not.
+        let figures = Statistics {
+            passages: 10,
+            ..Statistics::default()
+        };
+        let with_best = Statistics {
+            best_bm25: Some(2.0),
+            ..figures.clone()
+        };
+        let shard = |statistics| RankingKey::new("工会", None, Days::default(), Some(statistics));
+        cache.get_or_rank(2, shard(&figures), rank).unwrap();
+        cache.get_or_rank(2, shard(&with_best), rank).unwrap();
+        assert_eq!(
+            ranks.load(Ordering::SeqCst),
+            4,
+            "the best BM25 ranks not again"
+        );
     }
 
     #[test]
