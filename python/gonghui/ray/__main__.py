@@ -5,6 +5,7 @@ python -m gonghui.ray serve DIR [--addr 127.0.0.1:8080] [--leaves K] [--replicas
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 
@@ -51,6 +52,8 @@ def main(argv=None) -> int:
         url = serving.serve(
             args.dir, host=host, port=int(port), leaves=args.leaves, replicas=args.replicas, address=args.address
         )
+        # Stopped by a signal, as by Ctrl-C: Ray's shutdown runs on the way out.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         print(f"serving {args.dir} at {url}/api/search (Ctrl-C stops)", flush=True)
         while True:
             time.sleep(3600)

@@ -8,7 +8,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import parse_qsl, urlencode
 from pathlib import Path
 from typing import Any, Optional
 
@@ -27,6 +29,10 @@ from .merging import meets, merge_answers, sum_statistics
 RANKED_CACHE = 1 << 20
 # How long the root waits for a leaf at each step before answering without its shards.
 LEAF_TIMEOUT_S = 10.0
+# Requests whose figures and best BM25 the root keeps: the shards do not change while served,
+# so a request asked again (another page, the same search from another reader) takes one
+# step, not three.
+FIGURES_KEPT = 4096
 APPLICATION = "gonghui"
 
 
@@ -80,6 +86,9 @@ class Root:
         # Each leaf's handle and the shards it holds.
         self._leaves = [(handle, sorted(shards)) for handle, shards in leaves]
         self._timeout = leaf_timeout_s
+        # A request's query string, and the same without its page → (statistics with the
+        # best BM25, shards to search, page asked for).
+        self._figures: OrderedDict[str, tuple[dict, list[int], dict]] = OrderedDict()
 
     async def __call__(self, request: Request) -> Response:
         path = request.url.path.rstrip("/")
@@ -106,9 +115,14 @@ class Root:
                 answered.extend(result)
         return sorted(answered), missing
 
-    async def _search(self, query_string: str) -> Response:
-        started = time.monotonic()
-        leaves = [(handle, shards) for handle, shards in self._leaves]
+    async def _figures_of(self, query_string: str):
+        """The collection's figures for a request (with the best BM25), the shards to search,
+        the page asked for, and the shards that did not answer; or the response to give
+        instead (a refusal, or no shard answered)."""
+        if query_string in self._figures:
+            self._figures.move_to_end(query_string)
+            return (*self._figures[query_string], [])
+        leaves = self._leaves
         answers, missing = await self._step(leaves, "statistics", query_string)
         if not answers:
             return _json({"error": f"no shard answered (shards {sorted(missing)} are down); try again"}, 503)
@@ -116,23 +130,43 @@ class Root:
         if refused:
             return _json(refused[0][1], refused[0][0])
         figures = [json.loads(body) for _, _, body in answers]
-        statistics = sum_statistics([f["statistics"] for f in figures])
         page, date_from, date_to = figures[0]["page"], figures[0]["from"], figures[0]["to"]
+        unpaged = _without_page(query_string)
+        if unpaged in self._figures and not missing:
+            statistics, wanted, _ = self._figures[unpaged]
+            self._keep(query_string, (statistics, wanted, page))
+            return statistics, wanted, page, missing
+        statistics = sum_statistics([f["statistics"] for f in figures])
         # Every shard counts in the figures; only those whose dates the filters meet are searched
         # (one of them at least, for the summary's expansions).
         answering = [n for n, _, _ in answers]
         wanted = [n for n in answering if meets(self._shards[n], date_from, date_to)] or answering[:1]
-        searched = [(h, [n for n in s if n in wanted]) for h, s in leaves]
-        searched = [(h, s) for h, s in searched if s]
-        counted = json.dumps(statistics)
-        bests, lost = await self._step(searched, "best_bm25", query_string, statistics=counted)
+        bests, lost = await self._step(
+            _holding(leaves, wanted), "best_bm25", query_string, statistics=json.dumps(statistics)
+        )
         missing += lost
         statistics["best_bm25"] = max((json.loads(body)["best_bm25"] for _, _, body in bests), default=0.0)
-        searched = [(h, [n for n in s if n not in lost]) for h, s in searched]
-        searched = [(h, s) for h, s in searched if s]
+        wanted = [n for n in wanted if n not in lost]
+        if not missing:
+            self._keep(unpaged, (statistics, wanted, page))
+            self._keep(query_string, (statistics, wanted, page))
+        return statistics, wanted, page, missing
+
+    def _keep(self, key: str, figures: tuple[dict, list[int], dict]) -> None:
+        self._figures[key] = figures
+        self._figures.move_to_end(key)
+        if len(self._figures) > FIGURES_KEPT:
+            self._figures.popitem(last=False)
+
+    async def _search(self, query_string: str) -> Response:
+        started = time.monotonic()
+        figured = await self._figures_of(query_string)
+        if isinstance(figured, Response):
+            return figured
+        statistics, wanted, page, missing = figured
         depth = page["offset"] + page["limit"]
         found, lost = await self._step(
-            searched, "search", query_string, statistics=json.dumps(statistics), depth=depth
+            _holding(self._leaves, wanted), "search", query_string, statistics=json.dumps(statistics), depth=depth
         )
         missing += lost
         errors = [(status, body) for _, status, body in found if status != 200]
@@ -144,6 +178,19 @@ class Root:
         query = shard_answers[0][1]["summary"]["query"]
         elapsed_ms = (time.monotonic() - started) * 1000.0
         return _json(merge_answers(shard_answers, page, elapsed_ms, missing, query))
+
+
+def _holding(leaves, shards: list[int]):
+    """The leaves that hold some of `shards`, each with those it holds."""
+    held = [(handle, [n for n in own if n in shards]) for handle, own in leaves]
+    return [(handle, own) for handle, own in held if own]
+
+
+def _without_page(query_string: str) -> str:
+    """A request without its page (`limit`, `offset`, `sort`, `per_article`): what its figures
+    depend on."""
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    return urlencode(sorted((k, v) for k, v in pairs if k not in ("limit", "offset", "sort", "per_article")))
 
 
 def application(folder, leaves: Optional[int] = None, replicas: int = 1, leaf_timeout_s: float = LEAF_TIMEOUT_S):
