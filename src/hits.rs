@@ -288,6 +288,27 @@ impl Hits {
         Ok(self.queue.pop_front())
     }
 
+    /// The page's entries in order, without reading their documents (a shard's ranking step,
+    /// whose root reads only the hits of its page, see [`crate::ShardStep`]): each passage's
+    /// address, score, article key and date.
+    pub(crate) fn take_entries(&mut self) -> Result<Vec<RankedEntry>> {
+        let mut taken = Vec::new();
+        loop {
+            let batch = self.next_batch()?;
+            if batch.is_empty() {
+                break;
+            }
+            self.returned += batch.len();
+            taken.extend(batch.into_iter().map(|entry| RankedEntry {
+                address: entry.address,
+                score: entry.score,
+                article: entry.article,
+                date: self.view.date(entry.address),
+            }));
+        }
+        Ok(taken)
+    }
+
     /// A stored document: through tantivy's reader for the first hits, in bulk after them.
     fn doc(&mut self, address: DocAddress, first_batch: bool) -> Result<TantivyDocument> {
         if first_batch {
@@ -354,6 +375,40 @@ impl Iterator for Hits {
         self.returned += 1;
         Some(Ok(hit))
     }
+}
+
+/// A ranked passage, its document not read.
+pub(crate) struct RankedEntry {
+    pub(crate) address: DocAddress,
+    pub(crate) score: f32,
+    pub(crate) article: u64,
+    pub(crate) date: Option<tantivy::DateTime>,
+}
+
+/// The hits at `entries` (address, score, rank), read from `view` with the query's needles and
+/// the articles' other copies: a shard's hits of a root's page.
+pub(crate) fn hits_at(
+    view: &IndexView,
+    needles: &Highlights,
+    entries: &[(DocAddress, f32, usize)],
+) -> Result<Vec<Hit>> {
+    let mut finder = Finder::new(view.clone());
+    let mut hits = Vec::with_capacity(entries.len());
+    for &(address, score, rank) in entries {
+        let segment = view.segments().get(address.segment_ord as usize);
+        if segment.is_none_or(|s| address.doc_id >= s.reader().max_doc()) {
+            return Err(crate::Error::Usage(format!(
+                "no passage {}:{} in this index (an entry of another index?)",
+                address.segment_ord, address.doc_id
+            )));
+        }
+        let doc = view.doc(address)?;
+        let article_doc = view.doc(view.article_of(address))?;
+        let mut hit = hit(&doc, &article_doc, view.fields(), rank, score, needles);
+        hit.article.reprints = finder.reprints_of(address)?;
+        hits.push(hit);
+    }
+    Ok(hits)
 }
 
 /// The article with this id, if the view has it.

@@ -181,6 +181,19 @@ pub(crate) fn ranking(
     }
 }
 
+/// The hits of `query` at `entries` (address, score, rank) of `view`, with its highlights: a
+/// shard's hits of a root's page.
+pub(crate) fn hits_at(
+    view: &IndexView,
+    dictionary: &QueryDictionary,
+    query: &str,
+    options: &SearchOptions,
+    entries: &[(tantivy::DocAddress, f32, usize)],
+) -> Result<Vec<crate::Hit>> {
+    let (compiled, _) = compiled(view, dictionary, query, options)?;
+    crate::hits::hits_at(view, &compiled.highlights, entries)
+}
+
 /// The figures of `view` that the scores of `query` read (a shard's first step, see
 /// [`Statistics`]).
 pub(crate) fn statistics(

@@ -9,7 +9,8 @@
 //! are summed ([`Statistics::add`]); each shard ranks its matches with the sums and reports
 //! its best BM25 ([`crate::Index::best_bm25`]), the highest is taken; each shard then searches
 //! with the sums and that best (`SearchOptions::statistics`), and its scores are those one
-//! index of every shard's articles would give.
+//! index of every shard's articles would give ([`crate::ShardStep`] has these steps for a
+//! server, which then reads only the hits of its page).
 //!
 //! The other parts of the score read only the passage and its article, which a shard holds
 //! whole. Reprints are collapsed within an index, so every copy of a story must be in one

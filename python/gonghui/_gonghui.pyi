@@ -254,9 +254,11 @@ class Index:
         query_string: str,
         statistics: Optional[str] = None,
         depth: int = 10,
+        entries: Optional[str] = None,
     ) -> tuple[int, str]:
         """This index's answer, as a shard, to a request of ``/api/search`` at one step of a
-        search over shards (``"statistics"``, ``"best_bm25"``, ``"search"``): status, JSON."""
+        search over shards (``"statistics"``, ``"best_bm25"``, ``"rank"``, ``"fetch"``):
+        status, JSON."""
     def reload(self) -> None:
         """Sees what indexing runs committed since the index was opened or last reloaded."""
 

@@ -391,11 +391,13 @@ impl Index {
     /// one machine"): `(status, json_text)`, the body `{"error": …}` for a request
     /// `gonghui serve` refuses, with its status and words.
     ///
-    /// step: "statistics" (the shard's figures for the query, and the dates of its filters),
-    /// "best_bm25" (the best BM25 of its matches, scored with `statistics`, the collection's
-    /// figures as JSON text) or "search" (the answer of `/api/search`, scored with
-    /// `statistics` and its `best_bm25`, its first `depth` hits).
-    #[pyo3(signature = (step, query_string, statistics=None, depth=10))]
+    /// step: "statistics" (the shard's figures for the query, the dates of its filters and
+    /// the page asked for), "best_bm25" (the best BM25 of its matches scored with
+    /// `statistics`, the collection's figures as JSON text), "rank" (its first `depth`
+    /// matches scored with `statistics` and its `best_bm25`, unread, with the shard's summary
+    /// and facets) or "fetch" (the hits of `entries`, JSON text of `[{"doc", "score",
+    /// "rank"}…]` from "rank" entries, as `/api/search` writes them).
+    #[pyo3(signature = (step, query_string, statistics=None, depth=10, entries=None))]
     fn shard_answer(
         &self,
         py: Python<'_>,
@@ -403,6 +405,7 @@ impl Index {
         query_string: &str,
         statistics: Option<&str>,
         depth: usize,
+        entries: Option<&str>,
     ) -> PyResult<(u16, String)> {
         let figures = || -> PyResult<gonghui::Statistics> {
             let text =
@@ -412,13 +415,19 @@ impl Index {
         let step = match step {
             "statistics" => ShardStep::Statistics,
             "best_bm25" => ShardStep::BestBm25(figures()?),
-            "search" => ShardStep::Search {
+            "rank" => ShardStep::Rank {
                 statistics: figures()?,
                 depth,
             },
+            "fetch" => {
+                let text = entries.ok_or_else(|| usage("step \"fetch\" needs entries"))?;
+                ShardStep::Fetch(
+                    serde_json::from_str(text).map_err(|e| usage(format!("entries: {e}")))?,
+                )
+            }
             other => {
                 return Err(usage(format!(
-                    "step={other:?}: give \"statistics\", \"best_bm25\" or \"search\""
+                    "step={other:?}: give \"statistics\", \"best_bm25\", \"rank\" or \"fetch\""
                 )));
             }
         };

@@ -3,18 +3,17 @@ order one index gives, facets summed in its order."""
 
 from __future__ import annotations
 
-from gonghui.ray.merging import meets, merge_answers, merge_facets, sum_statistics
+from gonghui.ray.merging import meets, merge_answers, merge_entries, merge_facets, sum_statistics
 
 
-def hit(article: str, score: float, date: str = "2021-01-01", para: int = 1) -> dict:
-    return {"type": "hit", "rank": 0, "score": score, "article": {"id": article, "date": date},
-            "passage": {"para": para}}
+def entry(article: int, score: float, date: str = "2021-01-01", doc: int = 0) -> dict:
+    return {"doc": [0, doc], "score": score, "article": article, "date": date}
 
 
-def answer(hits, total, years, sources, expanded=None) -> dict:
+def answer(entries, total, years, sources, expanded=None) -> dict:
     return {
-        "hits": hits,
-        "summary": {"type": "summary", "version": 1, "query": "q", "total": total, "returned": len(hits),
+        "entries": entries,
+        "summary": {"type": "summary", "version": 1, "query": "q", "total": total, "returned": len(entries),
                     "elapsed_ms": 1.0, "expanded": expanded or {}},
         "facets": {"years": years, "sources": sources},
     }
@@ -38,22 +37,24 @@ def test_a_shard_is_searched_when_its_dates_meet_the_filters():
     assert not meets({"date_from": None, "date_to": None}, "2020-01-01", None)
 
 
-def test_hits_are_merged_by_score_then_shard_and_ranked_from_the_offset():
-    a = answer([hit("a1", 9.0), hit("a2", 5.0)], 2, [], [])
-    b = answer([hit("b1", 7.0), hit("b2", 5.0)], 2, [], [])
+def test_entries_are_merged_by_score_then_shard_and_ranked_from_the_offset():
+    a = answer([entry(1, 9.0), entry(2, 5.0)], 2, [], [])
+    b = answer([entry(3, 7.0), entry(4, 5.0)], 2, [], [])
     page = {"offset": 1, "limit": 2, "sort": "score", "per_article": None}
-    merged = merge_answers([(0, a), (1, b)], page, 3.0, [], "q")
-    assert [(h["article"]["id"], h["rank"]) for h in merged["hits"]] == [("b1", 2), ("a2", 3)]
+    chosen = merge_entries([(0, a), (1, b)], page)
+    assert [(shard, e["article"], e["rank"]) for shard, e in chosen] == [(1, 3, 2), (0, 2, 3)]
+    merged = merge_answers([(0, a), (1, b)], [{"rank": 2}, {"rank": 3}], 3.0, [])
     assert merged["summary"]["total"] == 4 and merged["summary"]["returned"] == 2
     assert "partial" not in merged["summary"]
 
 
 def test_by_date_undated_last_and_articles_stay_together():
-    a = answer([hit("a", 1.0, "2020-05-01"), hit("a", 0.5, "2020-05-01", 2), hit("u", 9.0, "")], 3, [], [])
-    b = answer([hit("b", 2.0, "2021-01-01")], 1, [], [])
+    a = answer([entry(1, 1.0, "2020-05-01"), entry(1, 0.5, "2020-05-01", 1), entry(2, 9.0, "")], 3, [], [])
+    b = answer([entry(3, 2.0, "2021-01-01")], 1, [], [])
     newest = {"offset": 0, "limit": 10, "sort": "-date", "per_article": 2}
-    merged = merge_answers([(0, a), (1, b)], newest, 1.0, [2], "q")
-    assert [h["article"]["id"] for h in merged["hits"]] == ["b", "a", "a", "u"]
+    chosen = merge_entries([(0, a), (1, b)], newest)
+    assert [e["article"] for _, e in chosen] == [3, 1, 1, 2]
+    merged = merge_answers([(0, a), (1, b)], [], 1.0, [2])
     assert merged["summary"]["partial"] is True and merged["summary"]["missing_shards"] == [2]
 
 

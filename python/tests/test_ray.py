@@ -3,6 +3,7 @@ served by Ray Serve answers /api/search as `gonghui serve` answers it from one i
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -26,7 +27,8 @@ from ray import serve  # noqa: E402
 from ray.cluster_utils import Cluster  # noqa: E402
 
 import gonghui.ray  # noqa: E402
-from gonghui.ray.merging import merge_answers, sum_statistics  # noqa: E402
+from gonghui.ray.merging import sum_statistics  # noqa: E402
+from gonghui.ray.searching import ShardSearch  # noqa: E402
 
 # One news article in this many, beside the seed corpus and the sample pages.
 STRIDE = 20
@@ -212,34 +214,39 @@ def test_shards_by_date_hold_ranges_of_days(date_shards):
         assert before[1] <= after[0], spans
 
 
+def local_search(manifest: dict, folder: Path, own_figures: bool) -> ShardSearch:
+    """The root's search over the shards opened here, without Ray; with `own_figures` each
+    shard scores with its own figures and best BM25 whatever the root sends (as an engine
+    that scores each split alone)."""
+    indexes = {e["shard"]: gonghui.Index.open(Path(folder) / e["path"]) for e in manifest["shards"]}
+
+    async def call(shard, step, query_string, shards, statistics=None, depth=10, entries=None):
+        index = indexes[shard]
+        if own_figures and statistics is not None:
+            own = sum_statistics([json.loads(index.shard_answer("statistics", query_string)[1])["statistics"]])
+            if step == "rank":
+                own["best_bm25"] = json.loads(index.shard_answer("best_bm25", query_string, json.dumps(own))[1])["best_bm25"]
+            statistics = json.dumps(own)
+        entries = entries.get(shard) if entries else None
+        return [(shard, *index.shard_answer(step, query_string, statistics, depth, entries))]
+
+    return ShardSearch(manifest["shards"], [(n, [n]) for n in indexes], call)
+
+
 def test_each_shards_own_figures_rank_otherwise(date_shards, one_index, queries):
     """Scored with each shard's own figures (as engines that skip the statistics step do),
     the merged top 10 of a skewed split is not one index's; with the figures summed, it is."""
     out, manifest = date_shards
     base, _ = one_index
-    indexes = [(e["shard"], gonghui.Index.open(Path(out) / e["path"])) for e in manifest["shards"]]
+    summed, own = local_search(manifest, out, False), local_search(manifest, out, True)
     own_differ = 0
     for query in queries[:40]:
         qs = urllib.parse.urlencode({"q": query})
-        figures = {n: json.loads(index.shard_answer("statistics", qs)[1]) for n, index in indexes}
-        summed = sum_statistics([f["statistics"] for f in figures.values()])
-
-        def merged(statistics_of):
-            answers = []
-            for n, index in indexes:
-                statistics = statistics_of(n)
-                best = json.loads(index.shard_answer("best_bm25", qs, json.dumps(statistics))[1])
-                answers.append((n, statistics, best["best_bm25"]))
-            best = max(b for _, _, b in answers)
-            found = []
-            for (n, index), (_, statistics, own_best) in zip(indexes, answers):
-                scored = dict(statistics, best_bm25=best if statistics is summed else own_best)
-                found.append((n, json.loads(index.shard_answer("search", qs, json.dumps(scored), 10)[1])))
-            return merge_answers(found, figures[0]["page"], 0.0, [], query)
-
         _, one = get(base, {"q": query})
-        own_differ += top(merged(lambda n: sum_statistics([figures[n]["statistics"]]))) != top(one)
-        assert_same_answer(merged(lambda n: summed), one, query)
+        _, with_summed = asyncio.run(summed.search(qs))
+        assert_same_answer(with_summed, one, query)
+        _, with_own = asyncio.run(own.search(qs))
+        own_differ += top(with_own) != top(one)
     assert own_differ >= 5, f"only {own_differ} of 40 queries rank otherwise with each shard's figures"
 
 

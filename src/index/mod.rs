@@ -394,6 +394,19 @@ impl Index {
         })
     }
 
+    /// The hits of `query` at these addresses, with these scores and ranks (a shard's hits of a
+    /// root's page, see [`crate::ShardStep`]).
+    pub(crate) fn hits_at(
+        &self,
+        query: &str,
+        options: &SearchOptions,
+        entries: &[(tantivy::DocAddress, f32, usize)],
+    ) -> Result<Vec<crate::Hit>> {
+        self.reading(|| {
+            crate::search::hits_at(&self.view(), &self.dictionary, query, options, entries)
+        })
+    }
+
     /// The highest BM25 among the matches of `query` in this index, scored with the
     /// collection's figures of `options.statistics` (a shard's second step, see
     /// [`Statistics`]); the ranking is kept for the search that follows when the index keeps

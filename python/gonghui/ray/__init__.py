@@ -10,7 +10,7 @@ or from a shell, ``python -m gonghui.ray index CORPUS... --shards 4 --out shards
 or join one with ``address`` (``--address``, as ``ray.init`` takes it: ``auto``, or
 ``ray://HOST:10001``). Ray does the placement, the calls between processes, the retries and
 restarts, the replicas and the HTTP ingress; gonghui does the indexing, the shard plan that
-keeps every copy of a story in one shard, the three steps of a search over shards and the
+keeps every copy of a story in one shard, the four steps of a search over shards and the
 merge of their answers.
 """
 

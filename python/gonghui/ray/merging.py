@@ -38,49 +38,45 @@ def meets(shard: dict[str, Any], date_from: Optional[str], date_to: Optional[str
     return (date_to is None or first <= date_to) and (date_from is None or last >= date_from)
 
 
-def _day(hit: dict[str, Any]) -> Optional[int]:
-    date = hit["article"]["date"]
-    return datetime.date.fromisoformat(date).toordinal() if date else None
-
-
-def _order_key(hit: dict[str, Any], sort: str) -> tuple:
-    """Where a hit goes in the order of `sort`, as one index orders hits: by score; or by day
-    (undated last), then by score."""
+def _order_key(entry: dict[str, Any], sort: str) -> tuple:
+    """Where an entry goes in the order of `sort`, as one index orders hits: by score; or by
+    day (undated last), then by score."""
     if sort == "score":
-        return (-hit["score"],)
-    day = _day(hit)
-    if day is None:
-        return (1, 0, -hit["score"])
-    return (0, day if sort == "date" else -day, -hit["score"])
+        return (-entry["score"],)
+    if not entry["date"]:
+        return (1, 0, -entry["score"])
+    day = datetime.date.fromisoformat(entry["date"]).toordinal()
+    return (0, day if sort == "date" else -day, -entry["score"])
 
 
-def _units(hits: list[dict[str, Any]], grouped: bool) -> list[list[dict[str, Any]]]:
-    """A shard's hits as the units the order moves: one hit, or with `per_article`, an
+def _units(entries: list[dict[str, Any]], grouped: bool) -> list[list[dict[str, Any]]]:
+    """A shard's entries as the units the order moves: one passage, or with `per_article`, an
     article's passages (which follow its best)."""
     units: list[list[dict[str, Any]]] = []
-    for hit in hits:
-        if grouped and units and units[-1][0]["article"]["id"] == hit["article"]["id"]:
-            units[-1].append(hit)
+    for entry in entries:
+        if grouped and units and units[-1][0]["article"] == entry["article"]:
+            units[-1].append(entry)
         else:
-            units.append([hit])
+            units.append([entry])
     return units
 
 
-def merge_hits(answers: list[tuple[int, dict[str, Any]]], page: dict[str, Any]) -> list[dict[str, Any]]:
-    """The page's hits from the shards' first `offset + limit` hits each: in the order of the
-    page's `sort`, equal keys by shard, then by their order in the shard; ranked from
+def merge_entries(answers: list[tuple[int, dict[str, Any]]], page: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """The page's entries from the shards' first `offset + limit` entries each (`(shard,
+    answer of the ranking step)`), as `(shard, entry)` with the entry's `rank` set: in the order
+    of the page's `sort`, equal keys by shard, then by their order in the shard; ranked from
     `offset + 1`."""
     grouped = page.get("per_article") is not None
     units = []
     for shard, answer in answers:
-        for position, unit in enumerate(_units(answer["hits"], grouped)):
+        for position, unit in enumerate(_units(answer["entries"], grouped)):
             units.append((_order_key(unit[0], page["sort"]), shard, position, unit))
     units.sort(key=lambda u: u[:3])
-    ordered = [hit for *_, unit in units for hit in unit]
+    ordered = [(shard, entry) for _, shard, _, unit in units for entry in unit]
     offset, limit = page["offset"], page["limit"]
     chosen = ordered[offset : offset + limit]
-    for rank, hit in enumerate(chosen, start=offset + 1):
-        hit["rank"] = rank
+    for rank, (_, entry) in enumerate(chosen, start=offset + 1):
+        entry["rank"] = rank
     return chosen
 
 
@@ -114,20 +110,18 @@ def merge_expanded(parts: list[dict[str, list[str]]]) -> dict[str, list[str]]:
 
 def merge_answers(
     answers: list[tuple[int, dict[str, Any]]],
-    page: dict[str, Any],
+    hits: list[dict[str, Any]],
     elapsed_ms: float,
     missing: list[int],
-    query: str,
 ) -> dict[str, Any]:
-    """The answer of `/api/search` from the shards' answers (`(shard, answer)`, at least one): hits merged,
-    totals and facets summed; `"partial": true` and the shards that did not answer in the
-    summary when some did not."""
+    """The answer of `/api/search` from the shards' answers of the ranking step (`(shard,
+    answer)`, at least one) and the page's hits: totals and facets summed; `"partial": true`
+    and the shards that did not answer in the summary when some did not."""
     summaries = [answer["summary"] for _, answer in answers]
-    hits = merge_hits(answers, page)
     summary: dict[str, Any] = {
         "type": "summary",
         "version": summaries[0]["version"],
-        "query": query,
+        "query": summaries[0]["query"],
         "total": sum(s["total"] for s in summaries),
         "returned": len(hits),
         "elapsed_ms": elapsed_ms,
@@ -135,6 +129,6 @@ def merge_answers(
     }
     if missing:
         summary["partial"] = True
-        summary["missing_shards"] = sorted(missing)
+        summary["missing_shards"] = sorted(set(missing))
     facets = merge_facets([answer["facets"] for _, answer in answers])
     return {"hits": hits, "summary": summary, "facets": facets}
