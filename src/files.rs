@@ -99,6 +99,20 @@ pub struct Skipped {
     pub reason: String,
 }
 
+impl Skipped {
+    /// An article left out for having no paragraph after clean-up.
+    pub(crate) fn without_paragraphs(article: &crate::Article) -> Skipped {
+        Skipped {
+            place: if article.path.is_empty() {
+                article.id.clone()
+            } else {
+                article.path.clone()
+            },
+            reason: format!("\"{}\" has no paragraphs after clean-up", article.title),
+        }
+    }
+}
+
 impl std::fmt::Display for Skipped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.place, self.reason)

@@ -102,7 +102,8 @@ pub struct ShardShare {
 pub struct ShardPlan {
     /// One per shard.
     pub shards: Vec<ShardShare>,
-    /// What could not be read, as indexing reports it.
+    /// What could not be read or has no paragraph, as indexing reports it (each shard's
+    /// indexing of its share reports only what it reads of its own).
     pub skipped: Vec<Skipped>,
 }
 
@@ -147,6 +148,7 @@ pub fn plan_shards(
                 }
             };
             if article.passages.is_empty() {
+                skipped.push(Skipped::without_paragraphs(&article));
                 return true;
             }
             let texts: Vec<String> = article

@@ -191,7 +191,14 @@ fn shards_by_date_hold_ranges_of_days() {
     let Some(paths) = corpus(dir.path()) else {
         return;
     };
-    let plan = plan_shards(&paths, 3, ShardBy::Date, dir.path()).unwrap();
+    let mut with_missing = paths.clone();
+    with_missing.push(dir.path().join("missing.jsonl"));
+    let plan = plan_shards(&with_missing, 3, ShardBy::Date, dir.path()).unwrap();
+    let missing: Vec<&str> = plan.skipped.iter().map(|s| s.place.as_str()).collect();
+    assert!(
+        missing.iter().any(|place| place.ends_with("missing.jsonl")),
+        "{missing:?}"
+    );
     let passages: Vec<usize> = plan.shards.iter().map(|s| s.passages).collect();
     assert!(passages.iter().all(|&n| n > 0), "{passages:?}");
     // Indexed apart, the shards' dated articles lie in ranges that do not overlap.

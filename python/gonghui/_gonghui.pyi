@@ -295,5 +295,6 @@ def plan_shards(
     shards: int,
     by: str = "story",
     work_dir: Optional[_Path] = None,
-) -> list[list[str]]:
-    """The article ids of each of ``shards`` shards, every copy of a story in one shard."""
+) -> tuple[list[list[str]], list[tuple[str, str]]]:
+    """The article ids of each of ``shards`` shards, every copy of a story in one shard, and
+    what could not be read (``(place, reason)``, as ``IndexReport.skipped``)."""

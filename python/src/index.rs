@@ -588,10 +588,14 @@ pub fn index(
     Ok(report.into())
 }
 
+/// What could not be read: `(place, reason)`.
+type Problems = Vec<(String, String)>;
+
 /// Shares the stories of the articles under `paths` among `shards` shards, every copy of a
-/// story in one shard (README, "Beyond one machine"): a list of the article ids of each
-/// shard, for `index(paths, only=…)`. by: "story" (by a hash of the story) or "date" (by
-/// ranges of days). Temporary files go to `work_dir` (the system's by default).
+/// story in one shard (README, "Beyond one machine"): the article ids of each shard, for
+/// `index(paths, only=…)`, and what could not be read, as `IndexReport.skipped` lists it
+/// (`(place, reason)`). by: "story" (by a hash of the story) or "date" (by ranges of days).
+/// Temporary files go to `work_dir` (the system's by default).
 #[pyfunction]
 #[pyo3(signature = (paths, shards, by="story", work_dir=None))]
 pub fn plan_shards(
@@ -600,7 +604,7 @@ pub fn plan_shards(
     shards: usize,
     by: &str,
     work_dir: Option<PathBuf>,
-) -> PyResult<Vec<Vec<String>>> {
+) -> PyResult<(Vec<Vec<String>>, Problems)> {
     let paths = paths_of(paths)?;
     let by: gonghui::ShardBy = by
         .parse()
@@ -609,9 +613,15 @@ pub fn plan_shards(
     let plan = py
         .detach(|| gonghui::plan_shards(&paths, shards, by, &work_dir))
         .map_err(raised)?;
-    Ok(plan
+    let skipped = plan
+        .skipped
+        .into_iter()
+        .map(|s| (s.place, s.reason))
+        .collect();
+    let shares = plan
         .shards
         .into_iter()
         .map(|share| share.articles)
-        .collect())
+        .collect();
+    Ok((shares, skipped))
 }

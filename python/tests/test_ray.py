@@ -164,6 +164,7 @@ def test_the_manifest_describes_every_shard(shards, one_index):
     out, manifest = shards
     _, index = one_index
     assert manifest == json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["skipped"] == []
     entries = manifest["shards"]
     assert [e["shard"] for e in entries] == list(range(SHARDS))
     stats = index.stats()

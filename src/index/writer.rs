@@ -356,14 +356,9 @@ impl Indexer {
     /// adding nothing, when the article has no paragraphs.
     pub fn add_article(&mut self, article: &Article) -> Result<bool> {
         if article.passages.is_empty() {
-            self.report.skipped.push(Skipped {
-                place: if article.path.is_empty() {
-                    article.id.clone()
-                } else {
-                    article.path.clone()
-                },
-                reason: format!("\"{}\" has no paragraphs after clean-up", article.title),
-            });
+            self.report
+                .skipped
+                .push(Skipped::without_paragraphs(article));
             return Ok(false);
         }
         // Normalised once, for the signature and for indexing.

@@ -44,6 +44,13 @@ def main(argv=None) -> int:
                     f"{entry['seconds']:.2f} s"
                 )
             print(f"indexed into {args.shards} shards in {manifest['seconds']:.2f} s; manifest: {args.out}/{indexing.MANIFEST}")
+            # As `gonghui index`: what could not be read is listed, and the exit is 1.
+            problems = manifest["skipped"]
+            if problems:
+                print(f"{len(problems)} problem{'s' if len(problems) > 1 else ''}; the rest was indexed:", file=sys.stderr)
+                for place, reason in problems:
+                    print(f"  {place}: {reason}", file=sys.stderr)
+                return 1
             return 0
         host, _, port = args.addr.rpartition(":")
         if not host or not port.isdigit():

@@ -36,7 +36,7 @@ def checksum(folder: Path) -> str:
 
 
 @ray.remote
-def _plan(paths: list[str], shards: int, by: str, cwd: str) -> list[list[str]]:
+def _plan(paths: list[str], shards: int, by: str, cwd: str) -> tuple[list[list[str]], list[tuple[str, str]]]:
     # Paths are read as the driver gave them, from its folder: an article's id and path are
     # then what one index of the same paths would store.
     os.chdir(cwd)
@@ -60,7 +60,6 @@ def _index_shard(
         "tokens": shard.token_totals(),
         "bytes": report.index_bytes,
         "seconds": round(time.monotonic() - started, 3),
-        "skipped": len(report.skipped),
         "checksum": checksum(Path(folder)),
     }
 
@@ -74,8 +73,9 @@ def index(
     threads: int = 1,
 ) -> dict[str, Any]:
     """Indexes `paths` into `shards` shards under `out` (`out/shard-N`, built afresh) with Ray
-    tasks, and writes `out/manifest.json`, which it returns: per shard its folder, article and
-    passage counts, date span, tokens per field, size, seconds and checksum.
+    tasks, and writes `out/manifest.json`, which it returns: what could not be read
+    (`skipped`, `[place, reason]` as `gonghui index` reports it) and per shard its folder,
+    article and passage counts, date span, tokens per field, size, seconds and checksum.
 
     by: "story" (stories shared out by a hash) or "date" (ranges of days, so that a search
     within dates reads only the shards it meets). Every copy of a reprinted story goes to one
@@ -93,7 +93,7 @@ def index(
         ray.init(address=address, log_to_driver=False)
     cwd = os.getcwd()
     started = time.monotonic()
-    plan = ray.get(_plan.remote(listed, shards, by, cwd))
+    plan, skipped = ray.get(_plan.remote(listed, shards, by, cwd))
     running = [
         _index_shard.options(num_cpus=threads).remote(
             listed, str(out / f"shard-{n}"), ray.put(ids), threads, cwd
@@ -107,6 +107,7 @@ def index(
         "by": by,
         "inputs": listed,
         "seconds": round(time.monotonic() - started, 3),
+        "skipped": [list(problem) for problem in skipped],
         "shards": [
             {"shard": n, "path": f"shard-{n}", **entry} for n, entry in enumerate(built)
         ],

@@ -88,11 +88,10 @@ class Root:
         return _json({"error": f"no such page: {request.url.path} (try /api/search?q=…)"}, 404)
 
 
-def application(folder, leaves: Optional[int] = None, replicas: int = 1, leaf_timeout_s: float = LEAF_TIMEOUT_S):
-    """The Serve application of the shards in `folder`: `leaves` leaf deployments (one per
+def application(manifest: dict[str, Any], leaves: Optional[int] = None, replicas: int = 1, leaf_timeout_s: float = LEAF_TIMEOUT_S):
+    """The Serve application of the shards of `manifest`: `leaves` leaf deployments (one per
     shard by default), the shards shared among them in turn, each with `replicas` replicas,
     and the root."""
-    manifest = read_manifest(folder)
     entries = manifest["shards"]
     count = max(1, min(leaves or len(entries), len(entries)))
     groups = [entries[i::count] for i in range(count)]
@@ -116,10 +115,11 @@ def serve(
     `http://host:port/api/search`, starting a local Ray cluster or joining `address`; returns
     the address. The application runs until `ray.serve.shutdown()` or the
     cluster ends."""
+    manifest = read_manifest(folder)
     if not ray.is_initialized():
         ray.init(address=address, log_to_driver=False)
     ray_serve.start(http_options={"host": host, "port": port}, proxy_location="HeadOnly")
-    app = application(folder, leaves=leaves, replicas=replicas, leaf_timeout_s=leaf_timeout_s)
+    app = application(manifest, leaves=leaves, replicas=replicas, leaf_timeout_s=leaf_timeout_s)
     ray_serve.run(app, name=APPLICATION, route_prefix="/")
     return f"http://{host}:{port}"
 
