@@ -71,7 +71,7 @@ def main():
     parser.add_argument("--shards", required=True, help="the shards' folder")
     parser.add_argument("--queries", help="a file of queries, one a line")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--leaves", type=int, help="leaf deployments (default: one per shard)")
+    parser.add_argument("--leaves", type=int, help="leaf deployments (default: one per node)")
     args = parser.parse_args()
     if args.queries:
         text = Path(args.queries).read_text(encoding="utf-8")

@@ -25,7 +25,7 @@ def main(argv=None) -> int:
     serve = commands.add_parser("serve", help="serve the shards in DIR on Ray Serve")
     serve.add_argument("dir", metavar="DIR")
     serve.add_argument("--addr", default="127.0.0.1:8080", metavar="HOST:PORT")
-    serve.add_argument("--leaves", type=int, help="leaf deployments (default: one per shard)")
+    serve.add_argument("--leaves", type=int, help="leaf deployments (default: one per node of the cluster)")
     serve.add_argument("--replicas", type=int, default=1, help="replicas of each leaf")
     serve.add_argument("--address", help="the Ray cluster to join (default: start a local one)")
     args = parser.parse_args(argv)

@@ -88,12 +88,15 @@ class Root:
         return _json({"error": f"no such page: {request.url.path} (try /api/search?q=…)"}, 404)
 
 
-def application(manifest: dict[str, Any], leaves: Optional[int] = None, replicas: int = 1, leaf_timeout_s: float = LEAF_TIMEOUT_S):
+def application(
+    manifest: dict[str, Any], leaves: Optional[int] = None, replicas: int = 1, leaf_timeout_s: float = LEAF_TIMEOUT_S
+):
     """The Serve application of the shards of `manifest`: `leaves` leaf deployments (one per
-    shard by default), the shards shared among them in turn, each with `replicas` replicas,
-    and the root."""
+    node of the cluster by default), the shards shared among them in turn, each with
+    `replicas` replicas, and the root."""
     entries = manifest["shards"]
-    count = max(1, min(leaves or len(entries), len(entries)))
+    nodes = sum(1 for node in ray.nodes() if node["Alive"])
+    count = max(1, min(leaves or nodes, len(entries)))
     groups = [entries[i::count] for i in range(count)]
     bound = [
         (Leaf.options(name=f"leaf-{i}", num_replicas=replicas).bind(group), [e["shard"] for e in group])
