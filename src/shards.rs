@@ -22,11 +22,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::normalize;
 use crate::dates::{day_number, to_datetime};
 use crate::error::{Error, Result};
 use crate::files::{self, Skipped};
-use crate::reprints::{Signature, Stories};
+use crate::reprints::{Stories, normalized_and_signed};
 
 /// The figures of a collection a query's scores read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -151,12 +150,7 @@ pub fn plan_shards(
                 skipped.push(Skipped::without_paragraphs(&article));
                 return true;
             }
-            let texts: Vec<String> = article
-                .passages
-                .iter()
-                .map(|p| normalize(&p.text))
-                .collect();
-            let signature = Signature::of(texts.iter().map(String::as_str));
+            let (_, signature) = normalized_and_signed(&article);
             let day = to_datetime(&article.date).map(day_number);
             match stories.assign(&article.id, signature, day) {
                 Ok(key) => {

@@ -25,12 +25,11 @@ use super::records::FileState;
 use super::schema::{Fields, article_key};
 use super::{Index, exists, map_lock_error};
 use crate::analysis::dictionary::WordList;
-use crate::analysis::normalize;
 use crate::articles::Article;
 use crate::dates::day_number;
 use crate::error::{Error, Result};
 use crate::files::{self, InputFile, Skipped};
-use crate::reprints::{Signature, Stories};
+use crate::reprints::{Signature, Stories, normalized_and_signed};
 
 /// What a run does with a file.
 enum Plan {
@@ -361,13 +360,7 @@ impl Indexer {
                 .push(Skipped::without_paragraphs(article));
             return Ok(false);
         }
-        // Normalised once, for the signature and for indexing.
-        let texts: Vec<String> = article
-            .passages
-            .iter()
-            .map(|p| normalize(&p.text))
-            .collect();
-        let signature = Signature::of(texts.iter().map(String::as_str));
+        let (texts, signature) = normalized_and_signed(article);
         let signature_bytes = signature.as_ref().map(Signature::to_bytes);
         let date = crate::dates::to_datetime(&article.date);
         let story = self

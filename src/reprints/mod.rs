@@ -66,6 +66,18 @@ pub const MIN_JACCARD: f64 = 0.25;
 /// Most days between two dated reprints. A paper reprints a story within days; the same
 /// template a year on (an anniversary, the next session of a congress) is another story.
 pub const MAX_DAYS: i64 = 30;
+/// An article's paragraphs normalised (as indexing reads them, once for both) and its
+/// signature.
+pub(crate) fn normalized_and_signed(article: &crate::Article) -> (Vec<String>, Option<Signature>) {
+    let texts: Vec<String> = article
+        .passages
+        .iter()
+        .map(|p| crate::analysis::normalize(&p.text))
+        .collect();
+    let signature = Signature::of(texts.iter().map(String::as_str));
+    (texts, signature)
+}
+
 /// Another copy of a hit's article, as shown with the hit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reprint {
